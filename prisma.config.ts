@@ -2,8 +2,8 @@
 // Wasm schema engine, so `prisma generate` and `prisma migrate diff` work without downloading
 // native engines (this network cannot reach Prisma's binary server).
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { defineConfig } from "prisma/config";
+import { pgliteAdapter } from "./core/db/pglite-adapter.ts";
 
 process.env.PRISMA_SCHEMA_PLACEHOLDER_URL ??= "postgresql://unused@localhost/unused";
 
@@ -12,6 +12,6 @@ export default defineConfig({
   engine: "js",
   schema: "prisma/schema.prisma",
   async adapter() {
-    return new PrismaPGlite(new PGlite());
+    return pgliteAdapter(new PGlite());
   },
 });

@@ -2,9 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { type MigrationLogger, type MigrationReport, migrate } from "../../prisma/migrator.ts";
 import { PrismaClient } from "./client.ts";
+import { pgliteAdapter } from "./pglite-adapter.ts";
 import { pgliteSession, pgSession } from "./sql-session.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
@@ -38,7 +38,7 @@ async function openPglite(dataDir: string | undefined, logger?: MigrationLogger)
   const pglite = await PGlite.create(dataDir);
   try {
     const migrations = await migrate(pgliteSession(pglite), { logger });
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
     return {
       kind: "pglite" as const,
       prisma,

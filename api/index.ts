@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { requireAuth } from "./auth.ts";
+import type { ApiDeps, ApiEnv } from "./context.ts";
+import { createErrorHandler, notFound } from "./errors.ts";
+import { customerRoutes } from "./routes/customers.ts";
+import { healthRoutes } from "./routes/health.ts";
+
+export type { ApiDeps } from "./context.ts";
+
+export type CreateApiOptions = ApiDeps & {
+  /** Telegram webhook handler, mounted at /telegram/webhook in webhook mode. */
+  webhook?: (request: Request) => Promise<Response>;
+};
+
+/** The HTTP surface: health, the Telegram webhook and the authenticated admin API. */
+export function createApi(options: CreateApiOptions) {
+  const { webhook, ...deps } = options;
+  const app = new Hono<ApiEnv>();
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound(notFound);
+
+  app.route("/healthz", healthRoutes(deps));
+  if (webhook) app.post("/telegram/webhook", (c) => webhook(c.req.raw));
+
+  const api = new Hono<ApiEnv>();
+  api.use(requireAuth(deps));
+  api.get("/me", (c) => c.json({ principal: c.get("principal") }));
+  api.route("/customers", customerRoutes(deps));
+  app.route("/api", api);
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { getCustomerProfile } from "../../core/customers/get-customer-profile.ts";
+import { listCustomers } from "../../core/customers/list-customers.ts";
+import type { ApiDeps, ApiEnv } from "../context.ts";
+import { presentCustomer, presentEvent, presentLedgerEntry } from "../presenters.ts";
+import { validate } from "../validation.ts";
+
+const listQuery = z.object({
+  status: z.enum(["ONBOARDING", "ACTIVE", "DECLINED", "DELETED"]).optional(),
+  source: z.string().max(64).optional(),
+  q: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.uuid().optional(),
+});
+
+const idParam = z.object({ id: z.uuid("must be a customer id (UUID)") });
+
+export function customerRoutes(deps: ApiDeps) {
+  return new Hono<ApiEnv>()
+    .get("/", validate("query", listQuery), async (c) => {
+      const query = c.req.valid("query");
+      const page = await listCustomers(deps.db, { ...query, search: query.q });
+      return c.json({ customers: page.customers.map(presentCustomer), nextCursor: page.nextCursor });
+    })
+    .get("/:id", validate("param", idParam), async (c) => {
+      const customer = await getCustomerProfile(deps.db, c.req.valid("param").id);
+      return c.json({
+        customer: presentCustomer(customer),
+        ledger: customer.ledger.map(presentLedgerEntry),
+        timeline: customer.events.map(presentEvent),
+      });
+    });
+}

@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url";
+import { I18n } from "@grammyjs/i18n";
+import type { Context } from "grammy";
+import type { Customer } from "../core/db/client.ts";
+
+export const supportedLanguages = ["ru", "en"] as const;
+export type Language = (typeof supportedLanguages)[number];
+
+/**
+ * The language to speak to someone: the one they chose in Settings, otherwise Telegram's
+ * language_code (any Russian-speaking region → ru, any English one → en), otherwise the default.
+ */
+export function pickLanguage(
+  chosen: string | null | undefined,
+  telegramLanguageCode: string | null | undefined,
+  fallback: Language,
+): Language {
+  for (const candidate of [chosen, telegramLanguageCode]) {
+    const base = candidate?.toLowerCase().split(/[-_]/)[0];
+    if (base && (supportedLanguages as readonly string[]).includes(base)) return base as Language;
+  }
+  return fallback;
+}
+
+export function createI18n<C extends Context & { customer?: Customer | null }>(defaultLanguage: Language) {
+  return new I18n<C>({
+    defaultLocale: defaultLanguage,
+    directory: fileURLToPath(new URL("./locales", import.meta.url)),
+    useSession: false,
+    // Fluent wraps interpolations in Unicode isolation marks by default; Telegram shows them
+    // as-is and they break copy-paste of card numbers and links.
+    fluentBundleOptions: { useIsolating: false },
+    localeNegotiator: (ctx) =>
+      pickLanguage(ctx.customer?.language, ctx.from?.language_code, defaultLanguage),
+  });
+}

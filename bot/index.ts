@@ -1,0 +1,75 @@
+import { conversations } from "@grammyjs/conversations";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Context, session } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { blockedDetector } from "./blocked-detector.ts";
+import type { BaseContext, BotContext, BotDeps, SessionData } from "./context.ts";
+import { chatMemberFeature } from "./features/chat-member.ts";
+import { startFeature } from "./features/start.ts";
+import { unhandledFeature } from "./features/unhandled.ts";
+import { errorHandler } from "./handlers/error.ts";
+import { createI18n } from "./i18n.ts";
+import { attachDeps } from "./middlewares/attach-deps.ts";
+import { loadCustomer } from "./middlewares/load-customer.ts";
+import { DatabaseStorage } from "./storage.ts";
+
+/** Update types the bot asks Telegram for; my_chat_member is not sent unless listed. */
+export const allowedUpdates = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+
+/**
+ * Bump when a conversation's code changes so that state saved by the old code is not replayed
+ * into the new one (those conversations restart instead).
+ */
+export const CONVERSATIONS_VERSION = 1;
+
+export type CreateBotOptions = BotDeps & {
+  token: string;
+  apiRoot: string;
+  /** Skips getMe on init (tests, benchmarks). */
+  botInfo?: UserFromGetMe;
+};
+
+/** Per-chat key for sequential processing and state; updates without a chat run freely. */
+function chatKey(ctx: Context): string | undefined {
+  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+}
+
+export function createBot(options: CreateBotOptions): Bot<BotContext> {
+  const { token, apiRoot, botInfo, ...deps } = options;
+  const bot = new Bot<BotContext>(token, { client: { apiRoot }, ...(botInfo ? { botInfo } : {}) });
+
+  // Honour 429 retry_after and retry 5xx, but never park an update for long.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  bot.api.config.use(blockedDetector(deps.db, deps.logger));
+
+  // One update at a time per chat: conversations and sessions are per-chat state.
+  bot.use(sequentialize(chatKey));
+  bot.use(attachDeps(deps) as never);
+
+  const protectedBot = bot.errorBoundary(errorHandler as never);
+  protectedBot.use(loadCustomer as never);
+  protectedBot.use(
+    session<SessionData, BotContext>({
+      initial: () => ({}),
+      getSessionKey: chatKey,
+      storage: new DatabaseStorage<SessionData>(deps.db, "session"),
+    }),
+  );
+  protectedBot.use(createI18n<BaseContext>(deps.config.defaultLanguage) as never);
+  protectedBot.use(
+    conversations<BotContext, BotContext>({
+      storage: {
+        type: "key",
+        version: CONVERSATIONS_VERSION,
+        getStorageKey: chatKey,
+        adapter: new DatabaseStorage(deps.db, "conversation"),
+      },
+    }),
+  );
+
+  protectedBot.use(chatMemberFeature);
+  protectedBot.use(startFeature);
+  protectedBot.use(unhandledFeature);
+  return bot;
+}

@@ -1,0 +1,26 @@
+/**
+ * Parses the payload of `/start <payload>` (Telegram deep links: t.me/<bot>?start=<payload>).
+ * Telegram allows A–Z, a–z, 0–9, _ and - up to 64 characters; anything else is ignored rather
+ * than rejected, because a customer cannot fix a link someone else printed.
+ */
+export type StartPayload =
+  | { kind: "source"; source: string }
+  | { kind: "referral"; code: string }
+  | { kind: "none" };
+
+const validPayload = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function parseStartPayload(raw: string | undefined): StartPayload {
+  const payload = raw?.trim() ?? "";
+  if (!validPayload.test(payload)) return { kind: "none" };
+  const source = /^src_([A-Za-z0-9_-]{1,60})$/.exec(payload);
+  if (source?.[1]) return { kind: "source", source: source[1].toLowerCase() };
+  const referral = /^ref_([A-Za-z0-9]{4,32})$/.exec(payload);
+  if (referral?.[1]) return { kind: "referral", code: referral[1].toUpperCase() };
+  return { kind: "none" };
+}
+
+/** The deep link a customer shares to invite a friend. */
+export function referralLink(botUsername: string, referralCode: string): string {
+  return `https://t.me/${botUsername}?start=ref_${referralCode}`;
+}

@@ -1,0 +1,34 @@
+import type { Prisma } from "./db/client.ts";
+
+/** Timeline event types: one place so the timeline stays queryable and consistent. */
+export const EventType = {
+  botStarted: "bot.started",
+  botBlocked: "bot.blocked",
+  botUnblocked: "bot.unblocked",
+  consentGiven: "consent.given",
+  consentDeclined: "consent.declined",
+  marketingConsentChanged: "consent.marketing_changed",
+  phoneVerified: "phone.verified",
+  profileEdited: "profile.edited",
+  cardIssued: "card.issued",
+  pointsCredited: "points.credited",
+  referralCredited: "referral.credited",
+  languageChanged: "language.changed",
+  dataExported: "data.exported",
+  dataDeleted: "data.deleted",
+  customerMerged: "customer.merged",
+} as const;
+
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+type Db = Pick<Prisma.TransactionClient, "customerEvent">;
+
+export async function recordEvent(
+  db: Db,
+  customerId: string,
+  type: EventType,
+  data: Prisma.InputJsonObject = {},
+  staffId?: string,
+): Promise<void> {
+  await db.customerEvent.create({ data: { customerId, type, data, staffId: staffId ?? null } });
+}
