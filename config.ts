@@ -59,10 +59,7 @@ const variables = {
   },
   DEFAULT_LANGUAGE: { schema: z.enum(["ru", "en"]).default("ru"), example: "ru" },
   TIME_ZONE: {
-    schema: z
-      .string()
-      .refine(isTimeZone, "is not an IANA time zone")
-      .default("Europe/Moscow"),
+    schema: z.string().refine(isTimeZone, "is not an IANA time zone").default("Europe/Moscow"),
     example: "Europe/Moscow",
   },
   LOG_LEVEL: {
@@ -73,8 +70,14 @@ const variables = {
     schema: z.coerce.number().int().min(0).max(65535).default(8081),
     example: "8081",
   },
-  WELCOME_BONUS: { schema: z.coerce.number().int().min(0).max(1_000_000).default(100), example: "100" },
-  REFERRAL_BONUS: { schema: z.coerce.number().int().min(0).max(1_000_000).default(50), example: "50" },
+  WELCOME_BONUS: {
+    schema: z.coerce.number().int().min(0).max(1_000_000).default(100),
+    example: "100",
+  },
+  REFERRAL_BONUS: {
+    schema: z.coerce.number().int().min(0).max(1_000_000).default(50),
+    example: "50",
+  },
   PHONE_REQUIRED: { schema: bool.default(true), example: "true" },
   PHONE_DEFAULT_REGION: {
     schema: z
@@ -94,7 +97,9 @@ const variables = {
           .map((q) => q.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.enum(["birthday", "gender", "city", "email"])).max(2, "at most two questions"))
+      .pipe(
+        z.array(z.enum(["birthday", "gender", "city", "email"])).max(2, "at most two questions"),
+      )
       .default(["birthday"]),
     example: "birthday,city",
   },
@@ -140,7 +145,12 @@ function shown(value: string): string {
   return value.length > 40 ? `${value.slice(0, 37)}...` : value;
 }
 
-const secretVariables = new Set<string>(["BOT_TOKEN", "ADMIN_TOKEN", "WEBHOOK_SECRET", "DATABASE_URL"]);
+const secretVariables = new Set<string>([
+  "BOT_TOKEN",
+  "ADMIN_TOKEN",
+  "WEBHOOK_SECRET",
+  "DATABASE_URL",
+]);
 
 export function parseConfig(source: Record<string, string | undefined>): Config {
   const problems: string[] = [];
@@ -153,7 +163,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       env[name] = result.data;
     } else {
       const reason = result.error.issues[0]?.message ?? "is invalid";
-      const got = value !== undefined && !secretVariables.has(name) ? ` (got "${shown(value)}")` : "";
+      const got =
+        value !== undefined && !secretVariables.has(name) ? ` (got "${shown(value)}")` : "";
       problems.push(`${name}: ${reason}${got}. Example: ${name}=${example}`);
     }
   }
@@ -178,7 +189,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     host: e.HOST,
     port: e.PORT,
     webhook:
-      e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+      e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
+        : undefined,
     adminToken: e.ADMIN_TOKEN,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     timeZone: e.TIME_ZONE,

@@ -10,7 +10,9 @@ export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      throw new HTTPException(401, { message: "Missing bearer token (Authorization: Bearer <token>)" });
+      throw new HTTPException(401, {
+        message: "Missing bearer token (Authorization: Bearer <token>)",
+      });
     }
     const principal = await authenticate(deps.db, {
       token: match[1],

@@ -34,9 +34,15 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
       );
     }
     logger.error({ err: error, method: c.req.method, path: c.req.routePath }, "API request failed");
-    return c.json<ErrorBody>({ error: { code: "internal", message: "Internal server error" } }, 500);
+    return c.json<ErrorBody>(
+      { error: { code: "internal", message: "Internal server error" } },
+      500,
+    );
   };
 }
 
 export const notFound: NotFoundHandler = (c) =>
-  c.json<ErrorBody>({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404);
+  c.json<ErrorBody>(
+    { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } },
+    404,
+  );

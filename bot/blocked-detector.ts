@@ -14,10 +14,16 @@ export function blockedDetector(db: PrismaClient, logger: Logger): Transformer {
     if (!result.ok && result.error_code === 403) {
       const chatId = (payload as { chat_id?: unknown }).chat_id;
       // Private chats have positive ids equal to the user's id.
-      if (typeof chatId === "number" && chatId > 0 && /blocked|deactivated/i.test(result.description)) {
-        await setReachability(db, { telegramId: chatId, reachable: false, reason: "send_failed" }).catch(
-          (err: unknown) => logger.warn({ err }, "could not mark customer unreachable"),
-        );
+      if (
+        typeof chatId === "number" &&
+        chatId > 0 &&
+        /blocked|deactivated/i.test(result.description)
+      ) {
+        await setReachability(db, {
+          telegramId: chatId,
+          reachable: false,
+          reason: "send_failed",
+        }).catch((err: unknown) => logger.warn({ err }, "could not mark customer unreachable"));
       }
     }
     return result;

@@ -22,7 +22,9 @@ export function pickLanguage(
   return fallback;
 }
 
-export function createI18n<C extends Context & { customer?: Customer | null }>(defaultLanguage: Language) {
+export function createI18n<C extends Context & { customer?: Customer | null }>(
+  defaultLanguage: Language,
+) {
   return new I18n<C>({
     defaultLocale: defaultLanguage,
     directory: fileURLToPath(new URL("./locales", import.meta.url)),

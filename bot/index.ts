@@ -1,12 +1,20 @@
-import { conversations } from "@grammyjs/conversations";
 import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { blockedDetector } from "./blocked-detector.ts";
 import type { BaseContext, BotContext, BotDeps, SessionData } from "./context.ts";
+import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
+import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
-import { startFeature } from "./features/start.ts";
+import { cardFeature } from "./features/menu/card.ts";
+import { historyFeature } from "./features/menu/history.ts";
+import { inviteFeature } from "./features/menu/invite.ts";
+import { myDataFeature } from "./features/menu/my-data.ts";
+import { profileFeature } from "./features/menu/profile.ts";
+import { settingsFeature } from "./features/menu/settings.ts";
+import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { errorHandler } from "./handlers/error.ts";
 import { createI18n } from "./i18n.ts";
@@ -15,13 +23,23 @@ import { loadCustomer } from "./middlewares/load-customer.ts";
 import { DatabaseStorage } from "./storage.ts";
 
 /** Update types the bot asks Telegram for; my_chat_member is not sent unless listed. */
-export const allowedUpdates = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+export const allowedUpdates = [
+  "message",
+  "edited_message",
+  "callback_query",
+  "my_chat_member",
+] as const;
 
 /**
  * Bump when a conversation's code changes so that state saved by the old code is not replayed
  * into the new one (those conversations restart instead).
  */
 export const CONVERSATIONS_VERSION = 1;
+
+/**
+ * A question left unanswered this long is dropped; the next /start resumes from what was saved.
+ */
+const CONVERSATION_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type CreateBotOptions = BotDeps & {
   token: string;
@@ -56,7 +74,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       storage: new DatabaseStorage<SessionData>(deps.db, "session"),
     }),
   );
-  protectedBot.use(createI18n<BaseContext>(deps.config.defaultLanguage) as never);
+  const i18n = createI18n<BotContext>(deps.config.defaultLanguage);
+  protectedBot.use(i18n);
   protectedBot.use(
     conversations<BotContext, BotContext>({
       storage: {
@@ -69,7 +88,22 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   );
 
   protectedBot.use(chatMemberFeature);
+  protectedBot.use(leaveConversationsOnStart);
+  // Inside a conversation only the plugins listed here run; i18n is needed for every reply.
+  const inside = { plugins: [i18n as never], maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS };
+  protectedBot.use(
+    createConversation(createOnboarding({ ...deps, i18n }) as never, { id: ONBOARDING, ...inside }),
+  );
+  protectedBot.use(
+    createConversation(createEditProfile(deps) as never, { id: EDIT_PROFILE, ...inside }),
+  );
   protectedBot.use(startFeature);
+  protectedBot.use(cardFeature);
+  protectedBot.use(historyFeature);
+  protectedBot.use(profileFeature);
+  protectedBot.use(inviteFeature);
+  protectedBot.use(settingsFeature);
+  protectedBot.use(myDataFeature);
   protectedBot.use(unhandledFeature);
   return bot;
 }

@@ -57,14 +57,28 @@ describe(`migrations on ${testDbKind}`, () => {
     const first = await migrate(session);
     expect(first.applied).toEqual(migrations.map((m) => m.name));
 
-    const rows = await session.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+    const rows = await session.query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows).toEqual(
-      migrations.map((m) => ({ migration_name: m.name, checksum: m.checksum, applied_steps_count: 1 })),
+      migrations.map((m) => ({
+        migration_name: m.name,
+        checksum: m.checksum,
+        applied_steps_count: 1,
+      })),
     );
     expect(await tableNames(session)).toEqual(
-      expect.arrayContaining(["Customer", "LoyaltyCard", "PointsEntry", "BotState", "_prisma_migrations"]),
+      expect.arrayContaining([
+        "Customer",
+        "LoyaltyCard",
+        "PointsEntry",
+        "BotState",
+        "_prisma_migrations",
+      ]),
     );
 
     const second = await migrate(session);

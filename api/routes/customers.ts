@@ -21,7 +21,10 @@ export function customerRoutes(deps: ApiDeps) {
     .get("/", validate("query", listQuery), async (c) => {
       const query = c.req.valid("query");
       const page = await listCustomers(deps.db, { ...query, search: query.q });
-      return c.json({ customers: page.customers.map(presentCustomer), nextCursor: page.nextCursor });
+      return c.json({
+        customers: page.customers.map(presentCustomer),
+        nextCursor: page.nextCursor,
+      });
     })
     .get("/:id", validate("param", idParam), async (c) => {
       const customer = await getCustomerProfile(deps.db, c.req.valid("param").id);

@@ -10,7 +10,9 @@ export function healthRoutes(deps: ApiDeps) {
     try {
       await Promise.race([
         deps.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error("timeout")), timeoutMs).unref(),
+        ),
       ]);
       return c.json({ status: "ok", database: "ok", latencyMs: Date.now() - started });
     } catch (err) {

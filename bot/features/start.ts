@@ -1,20 +1,52 @@
 import { Composer } from "grammy";
 import { registerBotStart } from "../../core/customers/register-bot-start.ts";
+import { getCardSummary } from "../../core/loyalty/card-summary.ts";
 import type { BotContext } from "../context.ts";
+import { ONBOARDING } from "../conversations/onboarding.ts";
+import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
+import { sendCard } from "../views/card.ts";
+
+/**
+ * Installed before the conversations: /start always wins over a question in progress. The
+ * conversation is dropped here and re-entered by the start feature, and because onboarding
+ * resumes from what is saved, the customer continues at the first unanswered question.
+ */
+export const leaveConversationsOnStart = new Composer<BotContext>();
+leaveConversationsOnStart.chatType("private").command("start", async (ctx, next) => {
+  await ctx.conversation.exitAll();
+  await next();
+});
 
 export const startFeature = new Composer<BotContext>();
 
-const privateChats = startFeature.chatType("private");
-
-privateChats.command("start", async (ctx) => {
+startFeature.chatType("private").command("start", async (ctx) => {
   const { customer, kind } = await registerBotStart(ctx.deps.db, {
     identity: telegramIdentity(ctx.from),
     payload: ctx.match,
   });
   ctx.customer = customer;
   await ctx.i18n.renegotiateLocale();
-  const name = customer.name ?? ctx.from.first_name;
-  const key = kind === "returning" ? "start-returning" : kind === "onboarding" ? "start-onboarding" : "start-new";
-  await ctx.reply(ctx.t(key, { name, business: ctx.deps.config.businessName }));
+
+  if (kind === "returning") {
+    const card = await getCardSummary(ctx.deps.db, customer.id);
+    const name = customer.name ?? ctx.from.first_name;
+    const greeting =
+      card && card.purchaseCount > 0
+        ? ctx.t("start-returning-buyer", { name, count: card.balance })
+        : ctx.t("start-returning", { name });
+    await ctx.reply(greeting, { reply_markup: mainMenuKeyboard(ctx.t) });
+    // A scanned card QR (start=card_…) or a plain /start both end on the card for a customer.
+    if (card && ctx.match.startsWith("card_")) await sendCard(ctx, ctx.t, card);
+    return;
+  }
+
+  const key =
+    kind === "onboarding"
+      ? "start-onboarding"
+      : kind === "declined"
+        ? "start-declined-again"
+        : "start-welcome";
+  await ctx.reply(ctx.t(key, { business: ctx.deps.config.businessName }));
+  await ctx.conversation.enter(ONBOARDING);
 });

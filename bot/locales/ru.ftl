@@ -1,15 +1,175 @@
+## Common
+points = { $count ->
+    [one] { $count } балл
+    [few] { $count } балла
+   *[many] { $count } баллов
+}
+btn-skip = Пропустить
+btn-cancel = Отмена
+not-set = не указано
+press-button-hint = Пожалуйста, нажмите одну из кнопок выше.
+text-expected = Пожалуйста, ответьте текстом.
+
 ## Start
-start-new =
-    Здравствуйте, { $name }! 👋
-    Это программа лояльности «{ $business }». Копите баллы за покупки и получайте подарки.
+start-welcome =
+    Здравствуйте! 👋 Это программа лояльности «{ $business }».
+    Копите баллы за покупки и получайте подарки — оформление займёт минуту.
 start-returning =
     С возвращением, { $name }! Рады видеть вас снова.
+start-returning-buyer =
+    С возвращением, { $name }! На вашей карте { points }.
 start-onboarding =
-    Здравствуйте, { $name }! Продолжим знакомство с того места, где остановились.
+    Продолжим с того места, где остановились.
+start-declined-again =
+    Вы раньше отказались от обработки данных. Если передумали — продолжим.
+
+## Onboarding
+onboarding-consent =
+    Чтобы выпустить карту, нам нужно ваше согласие на обработку персональных данных: имени, телефона и истории покупок. Мы используем их только для программы лояльности и никому не передаём.
+btn-consent-yes = ✅ Согласен(на)
+btn-consent-no = Нет, спасибо
+btn-policy = 📄 Политика конфиденциальности
+onboarding-declined =
+    Понимаем. Мы не сохранили ваши данные и не будем писать вам. Если передумаете — нажмите /start.
+onboarding-marketing =
+    Присылать вам персональные предложения и новости? Не чаще пары раз в месяц. Изменить можно в любой момент в «Настройках».
+btn-marketing-yes = 🔔 Да, присылайте
+btn-marketing-no = Не нужно
+onboarding-name =
+    Как к вам обращаться? Нажмите кнопку, если имя верное, или напишите другое.
+btn-name-keep = ✅ { $name }
+onboarding-phone =
+    Поделитесь номером телефона — по нему вас узнают на кассе. Нажмите кнопку ниже или введите номер.
+onboarding-phone-optional =
+    Поделитесь номером телефона — по нему вас узнают на кассе. Нажмите кнопку ниже, введите номер или пропустите этот шаг.
+btn-share-phone = 📱 Поделиться номером
+onboarding-phone-foreign-contact =
+    Это контакт другого человека. Пожалуйста, отправьте свой номер кнопкой «Поделиться номером».
+onboarding-phone-input-hint =
+    Пожалуйста, нажмите кнопку «Поделиться номером» или введите номер текстом, например +7 999 123-45-67.
+onboarding-phone-taken =
+    Этот номер уже привязан к другому аккаунту Telegram. Укажите другой номер или обратитесь к сотруднику.
+onboarding-phone-needs-verification =
+    Этот номер уже есть в нашей базе. Чтобы подтвердить, что он ваш, нажмите кнопку «Поделиться номером».
+onboarding-phone-merged =
+    Нашли вас в нашей базе по номеру телефона — история покупок сохранена.
+onboarding-phone-saved = Спасибо, номер сохранён.
+onboarding-birthday =
+    Когда у вас день рождения? Пришлём подарок 🎁
+    Напишите дату в формате ДД.ММ.ГГГГ, например 25.12.1990.
+onboarding-gender = Укажите, пожалуйста, пол:
+btn-gender-female = Женский
+btn-gender-male = Мужской
+btn-gender-other = Не указывать
+onboarding-city = Из какого вы города?
+onboarding-email = Ваш e-mail для чеков и новостей:
+onboarding-card-ready = Готово! Ваша карта лояльности выпущена 🎉
+onboarding-welcome-bonus = На карту начислено { points } в подарок.
+onboarding-menu-hint = Меню — на кнопках внизу экрана.
+
+## Validation
+invalid-name_empty = Имя не может быть пустым. Напишите, как к вам обращаться.
+invalid-name_too_long = Слишком длинно — имя должно быть не длиннее 64 символов.
+invalid-name_no_letters = В имени должна быть хотя бы одна буква.
+invalid-phone_invalid = Не получилось распознать номер. Введите его в формате +7 999 123-45-67 или нажмите кнопку «Поделиться номером».
+invalid-date_invalid = Не получилось распознать дату. Напишите её так: 25.12.1990.
+invalid-date_in_future = Эта дата ещё не наступила. Проверьте, пожалуйста, год.
+invalid-date_too_old = Похоже, в годе опечатка. Напишите дату так: 25.12.1990.
+invalid-city_invalid = Напишите название города буквами, например: Казань.
+invalid-email_invalid = Это не похоже на e-mail. Пример: anna@example.com
+
+## Card
+card-caption =
+    💳 Карта { $number }
+    Баланс: { points }
+    Уровень: { $tier }
+card-next-tier = До уровня «{ $tier }» осталось покупок на { $amount } ₽.
+card-top-tier = У вас наивысший уровень 👑
+card-not-issued = Карта ещё не выпущена. Нажмите /start, чтобы завершить оформление.
+tier-base = Базовый
+tier-silver = Серебряный
+tier-gold = Золотой
+
+## Menu
+menu-card = 💳 Моя карта
+menu-history = 📜 История
+menu-profile = 👤 Профиль
+menu-invite = 🎁 Пригласить друга
+menu-settings = ⚙️ Настройки
+menu-data = 🗂 Мои данные
+menu-hint = Выберите пункт меню на кнопках внизу.
+
+## History
+history-empty = Пока нет ни покупок, ни начислений.
+history-title = 📜 История (стр. { $page } из { $pages }):
+history-entry = { $date } · { $sign }{ $points } · { $what }
+history-kind-WELCOME = приветственный бонус
+history-kind-REFERRAL = бонус за друга
+history-kind-PURCHASE = покупка
+history-kind-REDEEM = списание
+history-kind-ADJUSTMENT = корректировка
+history-kind-EXPIRE = сгорание баллов
+history-kind-REVERSAL = отмена операции
+history-purchase = покупка на { $amount } ₽
+btn-prev = ◀️ Назад
+btn-next = Вперёд ▶️
+
+## Profile
+profile-view =
+    👤 Ваш профиль
+    Имя: { $name }
+    Телефон: { $phone }
+    День рождения: { $birthday }
+    Город: { $city }
+    E-mail: { $email }
+profile-edit-hint = Что изменить?
+btn-edit-name = Имя
+btn-edit-phone = Телефон
+btn-edit-birthday = День рождения
+btn-edit-city = Город
+btn-edit-email = E-mail
+profile-saved = Сохранено ✅
+profile-edit-cancelled = Изменение отменено.
+
+## Invite
+invite-text =
+    Пригласите друга по своей ссылке — когда он оформит карту, вы получите { points }.
+    Ваша ссылка: { $link }
+
+## Settings
+settings-view =
+    ⚙️ Настройки
+    Язык: Русский
+    Предложения и новости: { $marketing ->
+        [yes] включены
+       *[no] выключены
+    }
+btn-language-ru = 🇷🇺 Русский
+btn-language-en = 🇬🇧 English
+btn-marketing-on = 🔔 Получать предложения
+btn-marketing-off = 🔕 Отписаться от предложений
+settings-language-changed = Язык изменён на русский.
+settings-marketing-on = Вы подписаны на предложения и новости.
+settings-marketing-off = Вы отписались от предложений. Служебные сообщения (баллы, чеки) будут приходить.
+
+## My data
+data-view =
+    🗂 Ваши данные. Можно получить всё, что мы о вас храним, или удалить это.
+btn-data-export = 📄 Выгрузить мои данные
+btn-data-delete = 🗑 Удалить мои данные
+data-export-caption = Все данные, которые мы о вас храним.
+data-delete-confirm =
+    Удалить ваши данные? Мы сотрём имя, телефон, ответы и историю общения, карта будет закрыта, баллы сгорят. Это нельзя отменить.
+btn-data-delete-confirm = Да, удалить всё
+data-deleted = Ваши данные удалены. Спасибо, что были с нами! Если захотите вернуться — нажмите /start.
+data-delete-cancelled = Хорошо, ничего не удаляем.
 
 ## Errors
 error-generic = Что-то пошло не так. Мы уже разбираемся — попробуйте, пожалуйста, ещё раз чуть позже.
 
 ## Unhandled
-unhandled-text = Я пока не понимаю это сообщение. Нажмите /start, чтобы открыть меню.
+unhandled-text = Я пока не понимаю это сообщение. Выберите пункт меню или нажмите /start.
 unhandled-callback = Эта кнопка устарела.
+
+## Referral
+referral-credited = Ваш друг оформил карту — вам начислено { points }! 🎉

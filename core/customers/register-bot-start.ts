@@ -53,7 +53,12 @@ export async function registerBotStart(
         data: {
           telegramId,
           telegramLanguage: identity.languageCode ?? null,
-          source: parsed.kind === "source" ? parsed.source : parsed.kind === "referral" ? "referral" : null,
+          source:
+            parsed.kind === "source"
+              ? parsed.source
+              : parsed.kind === "referral"
+                ? "referral"
+                : null,
           referrerId: referrer?.status === "ACTIVE" ? referrer.id : null,
           referralCode: generateReferralCode(),
         },
@@ -61,7 +66,9 @@ export async function registerBotStart(
       await recordEvent(tx, created.id, EventType.botStarted, {
         firstVisit: true,
         source: created.source,
-        ...(parsed.kind === "referral" ? { referralCode: parsed.code, referrerFound: Boolean(referrer) } : {}),
+        ...(parsed.kind === "referral"
+          ? { referralCode: parsed.code, referrerFound: Boolean(referrer) }
+          : {}),
       });
       return created;
     });

@@ -20,8 +20,7 @@ export type Database = {
 
 export type DatabaseOptions =
   /** `dataDir` undefined = in memory (tests). */
-  | { kind: "pglite"; dataDir?: string }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  { kind: "pglite"; dataDir?: string } | { kind: "postgres"; url: string; poolSize?: number };
 
 /** Opens the database, brings its schema up to date, and returns a ready Prisma client. */
 export async function openDatabase(

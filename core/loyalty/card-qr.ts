@@ -10,5 +10,10 @@ export function cardDeepLink(botUsername: string, cardNumber: string): string {
 }
 
 export function renderCardQr(content: string): Promise<Buffer> {
-  return QRCode.toBuffer(content, { type: "png", errorCorrectionLevel: "M", margin: 2, width: 480 });
+  return QRCode.toBuffer(content, {
+    type: "png",
+    errorCorrectionLevel: "M",
+    margin: 2,
+    width: 480,
+  });
 }

@@ -9,7 +9,9 @@ export async function purgeStaleBotState(
   db: PrismaClient,
   options: { olderThanDays: number; now?: Date },
 ): Promise<number> {
-  const cutoff = new Date((options.now ?? new Date()).getTime() - options.olderThanDays * 86_400_000);
+  const cutoff = new Date(
+    (options.now ?? new Date()).getTime() - options.olderThanDays * 86_400_000,
+  );
   const { count } = await db.botState.deleteMany({ where: { updatedAt: { lt: cutoff } } });
   return count;
 }

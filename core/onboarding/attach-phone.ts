@@ -38,7 +38,10 @@ export async function attachPhone(
     const current = await tx.customer.findUniqueOrThrow({ where: { id: customerId } });
     // The Telegram id is unique: release it from the fresh record before the old one takes it.
     await tx.customer.update({ where: { id: current.id }, data: { telegramId: null } });
-    await tx.customerEvent.updateMany({ where: { customerId: current.id }, data: { customerId: owner.id } });
+    await tx.customerEvent.updateMany({
+      where: { customerId: current.id },
+      data: { customerId: owner.id },
+    });
     await tx.customer.update({
       where: { id: owner.id },
       data: {
@@ -52,12 +55,15 @@ export async function attachPhone(
         name: owner.name ?? current.name,
         dataConsentAt: current.dataConsentAt,
         dataConsentVersion: current.dataConsentVersion,
-        marketingConsent: current.marketingConsentAt ? current.marketingConsent : owner.marketingConsent,
+        marketingConsent: current.marketingConsentAt
+          ? current.marketingConsent
+          : owner.marketingConsent,
         marketingConsentAt: current.marketingConsentAt ?? owner.marketingConsentAt,
         marketingConsentVersion: current.marketingConsentVersion ?? owner.marketingConsentVersion,
         source: owner.source ?? current.source,
         // Never let a merge make someone their own referrer.
-        referrerId: [owner.referrerId, current.referrerId].find((id) => id && id !== owner.id) ?? null,
+        referrerId:
+          [owner.referrerId, current.referrerId].find((id) => id && id !== owner.id) ?? null,
         status: owner.status === "ACTIVE" ? "ACTIVE" : "ONBOARDING",
         lastSeenAt: new Date(),
       },

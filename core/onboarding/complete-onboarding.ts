@@ -87,7 +87,9 @@ async function completeInTransaction(
 
   let referrerCredited: string | null = null;
   if (current.referrerId && current.referrerId !== current.id && options.referralBonus > 0) {
-    const referrerCard = await tx.loyaltyCard.findUnique({ where: { customerId: current.referrerId } });
+    const referrerCard = await tx.loyaltyCard.findUnique({
+      where: { customerId: current.referrerId },
+    });
     if (referrerCard && referrerCard.status === "ACTIVE") {
       const { duplicate } = await postLedgerEntry(tx, {
         cardId: referrerCard.id,

@@ -1,6 +1,6 @@
+import type { TelegramIdentity } from "../customers/telegram-identity.ts";
 import type { PrismaClient } from "../db/client.ts";
 import { EventType, recordEvent } from "../events.ts";
-import type { TelegramIdentity } from "../customers/telegram-identity.ts";
 
 /**
  * Consent to personal-data processing. Only after it do we keep the person's Telegram name and
@@ -54,7 +54,9 @@ export async function declineDataConsent(
         marketingConsent: false,
       },
     });
-    await recordEvent(tx, options.customerId, EventType.consentDeclined, { version: options.version });
+    await recordEvent(tx, options.customerId, EventType.consentDeclined, {
+      version: options.version,
+    });
   });
 }
 

@@ -4,11 +4,15 @@ import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/
  * Parsers for what customers type. Each returns the clean value or a reason that the bot turns
  * into a specific hint (`invalid-<reason>` in bot/locales).
  */
-export type Parsed<T, Reason extends string> = { ok: true; value: T } | { ok: false; reason: Reason };
+export type Parsed<T, Reason extends string> =
+  | { ok: true; value: T }
+  | { ok: false; reason: Reason };
 
 export const NAME_MAX_LENGTH = 64;
 
-export function parseName(input: string): Parsed<string, "name_empty" | "name_too_long" | "name_no_letters"> {
+export function parseName(
+  input: string,
+): Parsed<string, "name_empty" | "name_too_long" | "name_no_letters"> {
   // Control and invisible formatting characters are dropped; letters of any script, emoji,
   // spaces, hyphens and apostrophes stay: "Анна-Мария", "O'Neil", "李小龙", "Ника 🌸".
   const cleaned = input
@@ -32,7 +36,8 @@ export function parsePhone(
   for (const candidate of candidates) {
     if (candidate.length > 32) break;
     const phone = parsePhoneNumberFromString(candidate, defaultRegion as CountryCode);
-    if (phone?.isValid()) return { ok: true, value: { e164: phone.number, country: phone.country } };
+    if (phone?.isValid())
+      return { ok: true, value: { e164: phone.number, country: phone.country } };
   }
   return { ok: false, reason: "phone_invalid" };
 }
@@ -51,7 +56,11 @@ export function parseBirthday(
   else if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else return { ok: false, reason: "date_invalid" };
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  ) {
     return { ok: false, reason: "date_invalid" };
   }
   if (date.getTime() > now.getTime()) return { ok: false, reason: "date_in_future" };

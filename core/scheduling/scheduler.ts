@@ -16,7 +16,11 @@ export type Scheduler = {
   runNow(name: string): Promise<void>;
 };
 
-export function createScheduler(options: { jobs: Job[]; timeZone: string; logger: Logger }): Scheduler {
+export function createScheduler(options: {
+  jobs: Job[];
+  timeZone: string;
+  logger: Logger;
+}): Scheduler {
   const { jobs, timeZone, logger } = options;
   const tasks: ScheduledTask[] = [];
   const running = new Map<string, Promise<void>>();
@@ -38,8 +42,11 @@ export function createScheduler(options: { jobs: Job[]; timeZone: string; logger
   return {
     start() {
       for (const job of jobs) {
-        if (!cron.validate(job.schedule)) throw new Error(`Job ${job.name}: bad cron "${job.schedule}"`);
-        tasks.push(cron.schedule(job.schedule, () => execute(job), { timezone: timeZone, name: job.name }));
+        if (!cron.validate(job.schedule))
+          throw new Error(`Job ${job.name}: bad cron "${job.schedule}"`);
+        tasks.push(
+          cron.schedule(job.schedule, () => execute(job), { timezone: timeZone, name: job.name }),
+        );
       }
     },
     async stop() {

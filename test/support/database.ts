@@ -4,7 +4,8 @@ import { type Database, type DatabaseOptions, openDatabase } from "../../core/db
 
 export type TestDbKind = "pglite" | "postgres";
 
-export const testDbKind: TestDbKind = process.env.TEST_DB_KIND === "postgres" ? "postgres" : "pglite";
+export const testDbKind: TestDbKind =
+  process.env.TEST_DB_KIND === "postgres" ? "postgres" : "pglite";
 
 export type TestDatabase = {
   options: DatabaseOptions;

@@ -55,8 +55,12 @@ describe("configuration", () => {
     });
     expect(lines).toHaveLength(4);
     expect(lines.find((l) => l.startsWith("PORT:"))).toMatch(/got "eighty".*Example: PORT=3000/);
-    expect(lines.find((l) => l.startsWith("TIME_ZONE:"))).toMatch(/IANA time zone.*Example: TIME_ZONE=Europe\/Moscow/);
-    expect(lines.find((l) => l.startsWith("DEFAULT_LANGUAGE:"))).toMatch(/Example: DEFAULT_LANGUAGE=ru/);
+    expect(lines.find((l) => l.startsWith("TIME_ZONE:"))).toMatch(
+      /IANA time zone.*Example: TIME_ZONE=Europe\/Moscow/,
+    );
+    expect(lines.find((l) => l.startsWith("DEFAULT_LANGUAGE:"))).toMatch(
+      /Example: DEFAULT_LANGUAGE=ru/,
+    );
     expect(lines.find((l) => l.startsWith("DATABASE_URL:"))).toMatch(/postgres/);
   });
 
@@ -73,6 +77,8 @@ describe("configuration", () => {
       BOT_TOKEN: "123456789:AAH8dGhpcy1pcy1hbi1leGFtcGxlLXRva2Vu",
       WEBHOOK_URL: "https://bot.example.com/hook",
     });
-    expect(lines).toEqual([expect.stringMatching(/^WEBHOOK_SECRET: required when WEBHOOK_URL is set/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET: required when WEBHOOK_URL is set/),
+    ]);
   });
 });

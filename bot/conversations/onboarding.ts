@@ -1,0 +1,169 @@
+import type { I18n } from "@grammyjs/i18n";
+import { getCardSummary } from "../../core/loyalty/card-summary.ts";
+import { completeOnboarding } from "../../core/onboarding/complete-onboarding.ts";
+import {
+  declineDataConsent,
+  giveDataConsent,
+  setMarketingConsent,
+} from "../../core/onboarding/consent.ts";
+import { getOnboardingState } from "../../core/onboarding/onboarding-state.ts";
+import { cb } from "../callback-data.ts";
+import type { BotContext } from "../context.ts";
+import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
+import { consentKeyboard, marketingKeyboard } from "../keyboards/onboarding.ts";
+import { telegramIdentity } from "../telegram-identity.ts";
+import { sendCard } from "../views/card.ts";
+import {
+  askGender,
+  askName,
+  askPhone,
+  askTextField,
+  closeButtons,
+  collect,
+  type StepContext,
+  type StepConversation,
+  type StepDeps,
+} from "./steps.ts";
+
+export const ONBOARDING = "onboarding";
+
+/**
+ * Onboarding: consent → offers opt-in → name → phone → up to two quick questions → card.
+ *
+ * Every answer is saved the moment it is given, and the conversation starts by reading what is
+ * already known, so /start in the middle, a restart of the bot, or a conversation that expired
+ * all resume at the first unanswered question instead of starting over.
+ */
+export function createOnboarding(deps: StepDeps & { i18n: I18n<BotContext> }) {
+  const { db, config } = deps;
+
+  return async function onboarding(
+    conversation: StepConversation,
+    ctx: StepContext,
+  ): Promise<void> {
+    const from = ctx.from;
+    if (!from) return;
+    const state = await conversation.external(() => getOnboardingState(db, from.id));
+    if (!state || state.status === "ACTIVE" || state.status === "DELETED") return;
+    let customerId = state.customerId;
+
+    if (!state.consentGiven) {
+      const question = await ctx.reply(ctx.t("onboarding-consent"), {
+        reply_markup: consentKeyboard(ctx.t, config.onboarding.privacyPolicyUrl),
+      });
+      const agreed = await collect(conversation, async (c) => {
+        const data = c.callbackQuery?.data;
+        if (data === cb.consentYes || data === cb.consentNo) {
+          await closeButtons(c);
+          return data === cb.consentYes;
+        }
+        if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
+        else
+          await c.reply(c.t("press-button-hint"), {
+            reply_parameters: { message_id: question.message_id },
+          });
+        return undefined;
+      });
+      if (!agreed) {
+        await conversation.external(() =>
+          declineDataConsent(db, { customerId, version: config.onboarding.consentVersion }),
+        );
+        await ctx.reply(ctx.t("onboarding-declined"), { reply_markup: { remove_keyboard: true } });
+        return;
+      }
+      await conversation.external(() =>
+        giveDataConsent(db, {
+          customerId,
+          version: config.onboarding.consentVersion,
+          identity: telegramIdentity(from),
+        }),
+      );
+    }
+
+    if (!state.marketingAnswered) {
+      await ctx.reply(ctx.t("onboarding-marketing"), { reply_markup: marketingKeyboard(ctx.t) });
+      const granted = await collect(conversation, async (c) => {
+        const data = c.callbackQuery?.data;
+        if (data === cb.marketingYes || data === cb.marketingNo) {
+          await closeButtons(c);
+          return data === cb.marketingYes;
+        }
+        if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
+        else await c.reply(c.t("press-button-hint"));
+        return undefined;
+      });
+      await conversation.external(() =>
+        setMarketingConsent(db, { customerId, granted, version: config.onboarding.consentVersion }),
+      );
+    }
+
+    if (!state.name) {
+      await askName(conversation, ctx, deps, {
+        customerId,
+        suggested: from.first_name,
+        escape: "none",
+      });
+    }
+
+    if (!state.phone) {
+      const phone = await askPhone(conversation, ctx, deps, {
+        customerId,
+        escape: config.onboarding.phoneRequired ? "none" : "skip",
+      });
+      if (phone) customerId = phone.customerId;
+    }
+
+    // Re-read: a merge by phone may have brought answers from the existing record.
+    const answered = await conversation.external(() => getOnboardingState(db, from.id));
+    for (const question of config.onboarding.questions) {
+      if (answered?.answered[question]) continue;
+      if (question === "gender")
+        await askGender(conversation, ctx, deps, { customerId, escape: "skip" });
+      else
+        await askTextField(conversation, ctx, deps, {
+          customerId,
+          field: question,
+          escape: "skip",
+        });
+    }
+
+    const result = await conversation.external(async () => {
+      const done = await completeOnboarding(db, {
+        customerId,
+        welcomeBonus: config.loyalty.welcomeBonus,
+        referralBonus: config.loyalty.referralBonus,
+      });
+      const referrer = done.referrerCredited
+        ? await db.customer.findUnique({ where: { id: done.referrerCredited } })
+        : null;
+      return {
+        welcomeCredited: done.welcomeCredited,
+        card: await getCardSummary(db, customerId),
+        referrer:
+          referrer?.telegramId && referrer.reachable
+            ? {
+                chatId: Number(referrer.telegramId),
+                language: referrer.language ?? referrer.telegramLanguage,
+              }
+            : null,
+      };
+    });
+
+    await ctx.reply(ctx.t("onboarding-card-ready"), { reply_markup: mainMenuKeyboard(ctx.t) });
+    if (result.card) await sendCard(ctx, ctx.t, result.card);
+    if (result.welcomeCredited > 0) {
+      await ctx.reply(ctx.t("onboarding-welcome-bonus", { count: result.welcomeCredited }));
+    }
+    if (result.referrer) {
+      const language = result.referrer.language?.startsWith("en") ? "en" : config.defaultLanguage;
+      // The friend hears about their bonus in their own language; a failure here (blocked bot)
+      // must not spoil the new customer's onboarding.
+      await ctx.api
+        .sendMessage(
+          result.referrer.chatId,
+          deps.i18n.t(language, "referral-credited", { count: config.loyalty.referralBonus }),
+        )
+        .catch(() => {});
+    }
+  };
+}

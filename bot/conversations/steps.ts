@@ -1,0 +1,294 @@
+import type { Conversation } from "@grammyjs/conversations";
+import type { I18nFlavor } from "@grammyjs/i18n";
+import type { Context } from "grammy";
+import { attachPhone } from "../../core/onboarding/attach-phone.ts";
+import { updateProfile } from "../../core/profile/update-profile.ts";
+import {
+  parseBirthday,
+  parseCity,
+  parseEmail,
+  parseName,
+  parsePhone,
+} from "../../core/profile/validation.ts";
+import { cb, cbPatterns } from "../callback-data.ts";
+import type { BotContext, BotDeps } from "../context.ts";
+import {
+  cancelKeyboard,
+  genderKeyboard,
+  keepNameKeyboard,
+  sharePhoneKeyboard,
+  skipKeyboard,
+} from "../keyboards/onboarding.ts";
+
+/**
+ * Question steps shared by onboarding and profile editing. Each step asks, validates, answers
+ * bad input with a specific hint and asks again, and saves the answer through core/ inside
+ * `conversation.external` (conversations replay their code; side effects must not repeat).
+ */
+export type StepContext = Context & I18nFlavor;
+export type StepConversation = Conversation<BotContext, StepContext>;
+export type StepDeps = Pick<BotDeps, "db" | "config">;
+
+/** How the person may leave a question without answering it. */
+export type Escape = "none" | "skip" | "cancel";
+
+const SKIPPED = Symbol("skipped");
+type Skipped = typeof SKIPPED;
+
+function escapeKeyboard(ctx: StepContext, way: Escape) {
+  if (way === "skip") return skipKeyboard(ctx.t);
+  if (way === "cancel") return cancelKeyboard(ctx.t);
+  return undefined;
+}
+
+function isEscape(c: StepContext, way: Escape): boolean {
+  const data = c.callbackQuery?.data;
+  return (way === "skip" && data === cb.skip) || (way === "cancel" && data === cb.cancel);
+}
+
+/** Removes the buttons from the message a button was pressed on, so it cannot be pressed again. */
+export async function closeButtons(c: StepContext): Promise<void> {
+  await c.answerCallbackQuery().catch(() => {});
+  if (c.callbackQuery?.message) await c.editMessageReplyMarkup().catch(() => {});
+}
+
+/**
+ * Waits for updates until `handle` accepts one. A button from an older message (a double tap)
+ * is acknowledged silently; everything else `handle` rejects has already been answered by it.
+ */
+export async function collect<T>(
+  conversation: StepConversation,
+  handle: (c: StepContext) => Promise<T | undefined>,
+): Promise<T> {
+  for (;;) {
+    const c = await conversation.wait();
+    const result = await handle(c);
+    if (result !== undefined) return result;
+  }
+}
+
+/** Answers a callback query that this step does not expect; returns true if it was one. */
+async function ignoreStaleButton(c: StepContext): Promise<boolean> {
+  if (!c.callbackQuery) return false;
+  await c.answerCallbackQuery().catch(() => {});
+  return true;
+}
+
+export async function askName(
+  conversation: StepConversation,
+  ctx: StepContext,
+  deps: StepDeps,
+  options: { customerId: string; suggested: string | undefined; escape: Escape },
+): Promise<string | null> {
+  const suggestion = options.suggested ? parseName(options.suggested) : undefined;
+  const keyboard = suggestion?.ok
+    ? keepNameKeyboard(ctx.t, suggestion.value)
+    : escapeKeyboard(ctx, options.escape);
+  if (suggestion?.ok && options.escape === "cancel")
+    keyboard?.row().text(ctx.t("btn-cancel"), cb.cancel);
+  await ctx.reply(ctx.t("onboarding-name"), keyboard ? { reply_markup: keyboard } : {});
+
+  const answer = await collect<string | Skipped>(conversation, async (c) => {
+    if (isEscape(c, options.escape)) {
+      await closeButtons(c);
+      return SKIPPED;
+    }
+    if (c.callbackQuery?.data === cb.nameKeep && suggestion?.ok) {
+      await closeButtons(c);
+      return suggestion.value;
+    }
+    if (await ignoreStaleButton(c)) return undefined;
+    const text = c.message?.text;
+    if (text === undefined) {
+      await c.reply(c.t("text-expected"));
+      return undefined;
+    }
+    const parsed = parseName(text);
+    if (!parsed.ok) {
+      await c.reply(c.t(`invalid-${parsed.reason}`));
+      return undefined;
+    }
+    return parsed.value;
+  });
+  if (answer === SKIPPED) return null;
+  await conversation.external(() =>
+    updateProfile(deps.db, {
+      customerId: options.customerId,
+      change: { field: "name", value: answer },
+    }),
+  );
+  return answer;
+}
+
+export type PhoneStepResult = { customerId: string; merged: boolean } | null;
+
+export async function askPhone(
+  conversation: StepConversation,
+  ctx: StepContext,
+  deps: StepDeps,
+  options: { customerId: string; escape: Escape },
+): Promise<PhoneStepResult> {
+  const canLeave = options.escape !== "none";
+  const leaveLabel = options.escape === "cancel" ? ctx.t("btn-cancel") : ctx.t("btn-skip");
+  const keyboard = sharePhoneKeyboard(ctx.t, false);
+  if (canLeave) keyboard.row().text(leaveLabel);
+  await ctx.reply(
+    ctx.t(options.escape === "skip" ? "onboarding-phone-optional" : "onboarding-phone"),
+    {
+      reply_markup: keyboard,
+    },
+  );
+
+  for (;;) {
+    const input = await collect<{ raw: string; verified: boolean } | Skipped>(
+      conversation,
+      async (c) => {
+        if (await ignoreStaleButton(c)) return undefined;
+        const contact = c.message?.contact;
+        if (contact) {
+          // Telegram's button sends the sender's own contact with their user_id; a forwarded or
+          // picked contact of someone else has another id (or none).
+          if (contact.user_id !== c.from?.id) {
+            await c.reply(c.t("onboarding-phone-foreign-contact"));
+            return undefined;
+          }
+          return { raw: contact.phone_number, verified: true };
+        }
+        const text = c.message?.text;
+        if (text === undefined) {
+          await c.reply(c.t("onboarding-phone-input-hint"));
+          return undefined;
+        }
+        if (canLeave && text === leaveLabel) return SKIPPED;
+        return { raw: text, verified: false };
+      },
+    );
+    if (input === SKIPPED) {
+      await ctx.reply(
+        ctx.t(options.escape === "cancel" ? "profile-edit-cancelled" : "onboarding-menu-hint"),
+        {
+          reply_markup: { remove_keyboard: true },
+        },
+      );
+      return null;
+    }
+    const parsed = parsePhone(input.raw, deps.config.onboarding.phoneDefaultRegion);
+    if (!parsed.ok) {
+      await ctx.reply(ctx.t(`invalid-${parsed.reason}`));
+      continue;
+    }
+    const result = await conversation.external(() =>
+      attachPhone(deps.db, {
+        customerId: options.customerId,
+        phone: parsed.value.e164,
+        verified: input.verified,
+      }),
+    );
+    if (result.kind === "taken") {
+      await ctx.reply(ctx.t("onboarding-phone-taken"));
+      continue;
+    }
+    if (result.kind === "needs_verification") {
+      await ctx.reply(ctx.t("onboarding-phone-needs-verification"));
+      continue;
+    }
+    await ctx.reply(
+      ctx.t(result.kind === "merged" ? "onboarding-phone-merged" : "onboarding-phone-saved"),
+      {
+        reply_markup: { remove_keyboard: true },
+      },
+    );
+    return { customerId: result.customerId, merged: result.kind === "merged" };
+  }
+}
+
+type TextField = "birthday" | "city" | "email";
+
+const textPrompts: Record<TextField, string> = {
+  birthday: "onboarding-birthday",
+  city: "onboarding-city",
+  email: "onboarding-email",
+};
+
+/** Birthday, city or e-mail: typed text, validated, saved. Returns false when skipped. */
+export async function askTextField(
+  conversation: StepConversation,
+  ctx: StepContext,
+  deps: StepDeps,
+  options: { customerId: string; field: TextField; escape: Escape },
+): Promise<boolean> {
+  const keyboard = escapeKeyboard(ctx, options.escape);
+  await ctx.reply(ctx.t(textPrompts[options.field]), keyboard ? { reply_markup: keyboard } : {});
+  const now = await conversation.now();
+  const answer = await collect<string | Skipped>(conversation, async (c) => {
+    if (isEscape(c, options.escape)) {
+      await closeButtons(c);
+      return SKIPPED;
+    }
+    if (await ignoreStaleButton(c)) return undefined;
+    const text = c.message?.text;
+    if (text === undefined) {
+      await c.reply(c.t("text-expected"));
+      return undefined;
+    }
+    const parsed =
+      options.field === "birthday"
+        ? parseBirthday(text, new Date(now))
+        : options.field === "city"
+          ? parseCity(text)
+          : parseEmail(text);
+    if (!parsed.ok) {
+      await c.reply(c.t(`invalid-${parsed.reason}`));
+      return undefined;
+    }
+    // Dates do not survive the JSON round trip of conversation state; keep the raw text.
+    return text;
+  });
+  if (answer === SKIPPED) return false;
+  await conversation.external(() => {
+    const change =
+      options.field === "birthday"
+        ? {
+            field: "birthday" as const,
+            value: (parseBirthday(answer, new Date(now)) as { value: Date }).value,
+          }
+        : options.field === "city"
+          ? { field: "city" as const, value: (parseCity(answer) as { value: string }).value }
+          : { field: "email" as const, value: (parseEmail(answer) as { value: string }).value };
+    return updateProfile(deps.db, { customerId: options.customerId, change });
+  });
+  return true;
+}
+
+export async function askGender(
+  conversation: StepConversation,
+  ctx: StepContext,
+  deps: StepDeps,
+  options: { customerId: string; escape: Escape },
+): Promise<boolean> {
+  await ctx.reply(ctx.t("onboarding-gender"), {
+    reply_markup: genderKeyboard(ctx.t, options.escape === "skip"),
+  });
+  const answer = await collect<"FEMALE" | "MALE" | "OTHER" | Skipped>(conversation, async (c) => {
+    if (isEscape(c, options.escape)) {
+      await closeButtons(c);
+      return SKIPPED;
+    }
+    const match = cbPatterns.gender.exec(c.callbackQuery?.data ?? "");
+    if (match?.[1]) {
+      await closeButtons(c);
+      return match[1] as "FEMALE" | "MALE" | "OTHER";
+    }
+    if (await ignoreStaleButton(c)) return undefined;
+    await c.reply(c.t("press-button-hint"));
+    return undefined;
+  });
+  if (answer === SKIPPED) return false;
+  await conversation.external(() =>
+    updateProfile(deps.db, {
+      customerId: options.customerId,
+      change: { field: "gender", value: answer },
+    }),
+  );
+  return true;
+}

@@ -1,0 +1,58 @@
+import { hears } from "@grammyjs/i18n";
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import { deleteCustomerData } from "../../../core/privacy/delete-customer-data.ts";
+import { exportCustomerData } from "../../../core/privacy/export-customer-data.ts";
+import { cb } from "../../callback-data.ts";
+import type { BotContext } from "../../context.ts";
+import { requireCard } from "./require-card.ts";
+
+export const myDataFeature = new Composer<BotContext>();
+const chats = myDataFeature.chatType("private");
+
+chats.filter(hears("menu-data"), requireCard, async (ctx) => {
+  await ctx.reply(ctx.t("data-view"), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t("btn-data-export"), cb.dataExport)
+      .row()
+      .text(ctx.t("btn-data-delete"), cb.dataDelete),
+  });
+});
+
+chats.callbackQuery(cb.dataExport, requireCard, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const data = await exportCustomerData(ctx.deps.db, ctx.customer?.id ?? "");
+  const file = Buffer.from(JSON.stringify(data, null, 2), "utf8");
+  await ctx.replyWithDocument(new InputFile(file, "my-data.json"), {
+    caption: ctx.t("data-export-caption"),
+  });
+});
+
+chats.callbackQuery(cb.dataDelete, requireCard, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.reply(ctx.t("data-delete-confirm"), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t("btn-data-delete-confirm"), cb.dataDeleteConfirm)
+      .row()
+      .text(ctx.t("btn-cancel"), cb.dataDeleteCancel),
+  });
+});
+
+chats.callbackQuery(cb.dataDeleteCancel, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => {});
+  await ctx.reply(ctx.t("data-delete-cancelled"));
+});
+
+// Not behind requireCard: a second tap after deletion finds no customer and must stay quiet.
+chats.callbackQuery(cb.dataDeleteConfirm, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => {});
+  const customer = ctx.customer;
+  if (customer?.status !== "ACTIVE") return;
+  const goodbye = ctx.t("data-deleted");
+  await deleteCustomerData(ctx.deps.db, { customerId: customer.id });
+  // grammY deletes the stored session when it is set to undefined.
+  (ctx as { session: unknown }).session = undefined;
+  ctx.customer = null;
+  await ctx.reply(goodbye, { reply_markup: { remove_keyboard: true } });
+});

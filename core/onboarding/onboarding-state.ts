@@ -1,0 +1,44 @@
+import type { PrismaClient } from "../db/client.ts";
+
+/**
+ * What onboarding still needs from a person. Plain JSON on purpose: conversations persist the
+ * results of their side effects, so a restart replays this exact snapshot.
+ */
+export type OnboardingState = {
+  customerId: string;
+  status: "ONBOARDING" | "ACTIVE" | "DECLINED" | "DELETED";
+  consentGiven: boolean;
+  marketingAnswered: boolean;
+  name: string | null;
+  phone: string | null;
+  phoneVerified: boolean;
+  answered: { birthday: boolean; gender: boolean; city: boolean; email: boolean };
+  hasCard: boolean;
+};
+
+export async function getOnboardingState(
+  db: PrismaClient,
+  telegramId: number,
+): Promise<OnboardingState | null> {
+  const c = await db.customer.findUnique({
+    where: { telegramId: BigInt(telegramId) },
+    include: { card: { select: { id: true } } },
+  });
+  if (!c) return null;
+  return {
+    customerId: c.id,
+    status: c.status,
+    consentGiven: c.dataConsentAt !== null,
+    marketingAnswered: c.marketingConsentAt !== null,
+    name: c.name,
+    phone: c.phone,
+    phoneVerified: c.phoneVerified,
+    answered: {
+      birthday: c.birthday !== null,
+      gender: c.gender !== null,
+      city: c.city !== null,
+      email: c.email !== null,
+    },
+    hasCard: c.card !== null,
+  };
+}

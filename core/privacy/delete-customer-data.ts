@@ -1,0 +1,69 @@
+import { generateReferralCode } from "../customers/referral-code.ts";
+import type { PrismaClient } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+import { EventType, recordEvent } from "../events.ts";
+
+/**
+ * Erases a customer's personal data at their request. What stays is anonymous and needed for
+ * accounting: the points ledger and purchase amounts (append-only, tied to a record with no
+ * identity), the closed card number, and one "data.deleted" event.
+ * The Telegram id goes too, so a later /start is a stranger starting afresh.
+ */
+export async function deleteCustomerData(
+  db: PrismaClient,
+  options: { customerId: string; now?: Date },
+): Promise<{ telegramId: string | null }> {
+  const now = options.now ?? new Date();
+  return db.$transaction(async (tx) => {
+    const customer = await tx.customer.findUnique({ where: { id: options.customerId } });
+    if (!customer) throw new AppError("not_found", "Customer not found");
+    await tx.surveyAnswer.deleteMany({ where: { customerId: customer.id } });
+    await tx.campaignDelivery.deleteMany({ where: { customerId: customer.id } });
+    await tx.customerEvent.deleteMany({ where: { customerId: customer.id } });
+    await tx.customer.updateMany({
+      where: { referrerId: customer.id },
+      data: { referrerId: null },
+    });
+    await tx.loyaltyCard.updateMany({
+      where: { customerId: customer.id },
+      data: { status: "CLOSED" },
+    });
+    await tx.purchase.updateMany({
+      where: { customerId: customer.id },
+      data: { note: null, items: [] },
+    });
+    await tx.customer.update({
+      where: { id: customer.id },
+      data: {
+        status: "DELETED",
+        deletedAt: now,
+        telegramId: null,
+        telegramUsername: null,
+        telegramFirstName: null,
+        telegramLastName: null,
+        telegramLanguage: null,
+        reachable: false,
+        name: null,
+        phone: null,
+        phoneVerified: false,
+        email: null,
+        language: null,
+        birthday: null,
+        birthMonth: null,
+        birthDay: null,
+        gender: null,
+        city: null,
+        interests: [],
+        tags: [],
+        attributes: {},
+        marketingConsent: false,
+        source: null,
+        referrerId: null,
+        // The old code may be printed on a friend's screenshot; it must not lead here any more.
+        referralCode: `DEL${generateReferralCode(12)}`,
+      },
+    });
+    await recordEvent(tx, customer.id, EventType.dataDeleted, {});
+    return { telegramId: customer.telegramId?.toString() ?? null };
+  });
+}

@@ -1,0 +1,87 @@
+import type { PrismaClient } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+import { EventType, recordEvent } from "../events.ts";
+
+/**
+ * Everything stored about one customer, as the customer is entitled to see it. Internal ids of
+ * other people (a referrer's customer id) are left out.
+ */
+export async function exportCustomerData(db: PrismaClient, customerId: string) {
+  const c = await db.customer.findUnique({
+    where: { id: customerId },
+    include: {
+      card: true,
+      ledger: { orderBy: { createdAt: "asc" } },
+      purchases: { orderBy: { createdAt: "asc" } },
+      answers: { include: { question: { select: { key: true } } }, orderBy: { createdAt: "asc" } },
+      events: { orderBy: { createdAt: "asc" } },
+    },
+  });
+  if (!c) throw new AppError("not_found", "Customer not found");
+  await recordEvent(db, customerId, EventType.dataExported, {});
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    exportedAt: new Date().toISOString(),
+    profile: {
+      name: c.name,
+      phone: c.phone,
+      phoneVerified: c.phoneVerified,
+      email: c.email,
+      birthday: c.birthday?.toISOString().slice(0, 10) ?? null,
+      gender: c.gender,
+      city: c.city,
+      interests: c.interests,
+      attributes: c.attributes,
+      language: c.language ?? c.telegramLanguage,
+    },
+    telegram: {
+      id: c.telegramId?.toString() ?? null,
+      username: c.telegramUsername,
+      firstName: c.telegramFirstName,
+      lastName: c.telegramLastName,
+    },
+    consents: {
+      dataProcessing: { at: iso(c.dataConsentAt), version: c.dataConsentVersion },
+      marketing: {
+        granted: c.marketingConsent,
+        at: iso(c.marketingConsentAt),
+        version: c.marketingConsentVersion,
+      },
+    },
+    acquisition: {
+      source: c.source,
+      invitedByFriend: c.referrerId !== null,
+      referralCode: c.referralCode,
+    },
+    card: c.card
+      ? {
+          number: c.card.number,
+          status: c.card.status,
+          tier: c.card.tier,
+          balance: c.card.balance,
+          issuedAt: iso(c.card.issuedAt),
+        }
+      : null,
+    pointsHistory: c.ledger.map((e) => ({
+      at: iso(e.createdAt),
+      kind: e.kind,
+      points: e.delta,
+      balanceAfter: e.balanceAfter,
+    })),
+    purchases: c.purchases.map((p) => ({
+      at: iso(p.createdAt),
+      amountMinor: p.amountMinor.toString(),
+      currency: p.currency,
+      items: p.items,
+    })),
+    answers: c.answers.map((a) => ({
+      at: iso(a.createdAt),
+      question: a.question.key,
+      value: a.value,
+    })),
+    timeline: c.events.map((e) => ({ at: iso(e.createdAt), type: e.type })),
+    createdAt: iso(c.createdAt),
+  };
+}
+
+export type CustomerDataExport = Awaited<ReturnType<typeof exportCustomerData>>;
