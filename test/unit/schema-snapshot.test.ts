@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { diffSnapshotToSchema, isEmptyDiff, schemaPath, snapshotPath } from "../../prisma/new-migration.ts";
+import {
+  diffSnapshotToSchema,
+  isEmptyDiff,
+  schemaPath,
+  snapshotPath,
+} from "../../prisma/new-migration.ts";
 
 describe("migrations and schema", () => {
   it("have no schema change that lacks a migration", () => {
