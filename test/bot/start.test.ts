@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { testDbKind } from "../support/database.ts";
+
+let h: BotHarness;
+beforeAll(async () => {
+  h = await startBotHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe(`/start on ${testDbKind}`, () => {
+  it("greets a new customer in Russian and records where they came from", async () => {
+    const alice = h.user({ id: 1001, first_name: "Алиса", language_code: "ru" });
+    await alice.sendCommand("/start", "src_instagram");
+
+    const texts = alice.messages().map((m) => m.text ?? "");
+    expect(texts[0]).toContain("программа лояльности «Aurora»");
+    expect(texts[1]).toContain("согласие на обработку персональных данных");
+    const customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1001n } });
+    expect(customer).toMatchObject({ source: "instagram", status: "ONBOARDING", telegramLanguage: "ru" });
+    // Before consent nothing personal is kept, not even the Telegram name.
+    expect(customer.telegramFirstName).toBeNull();
+    const events = await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id } });
+    expect(events.map((e) => e.type)).toEqual(["bot.started"]);
+  });
+
+  it("speaks English to an English Telegram user", async () => {
+    const bob = h.user({ id: 1002, first_name: "Bob", language_code: "en-GB" });
+    await bob.sendCommand("/start");
+    expect(bob.messages()[0]?.text).toContain("Hello! 👋 This is the Aurora loyalty program.");
+  });
+
+  it("falls back to Russian for other languages", async () => {
+    const hans = h.user({ id: 1003, first_name: "Hans", language_code: "de" });
+    await hans.sendCommand("/start");
+    expect(hans.messages()[0]?.text).toContain("Здравствуйте!");
+  });
+
+  it("recognises a repeated /start instead of creating a duplicate, keeping the first source", async () => {
+    const carol = h.user({ id: 1004, first_name: "Carol", language_code: "ru" });
+    await carol.sendCommand("/start", "src_vk");
+    await carol.sendCommand("/start", "src_flyer");
+    expect(await h.db.prisma.customer.count({ where: { telegramId: 1004n } })).toBe(1);
+    const customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1004n } });
+    expect(customer.source).toBe("vk");
+    const texts = carol.messages().map((m) => m.text ?? "");
+    expect(texts).toContain("Продолжим с того места, где остановились.");
+    const events = await h.db.prisma.customerEvent.findMany({
+      where: { customerId: customer.id, type: "bot.started" },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => e.data)).toEqual([
+      { firstVisit: true, source: "vk" },
+      { firstVisit: false, source: "flyer" },
+    ]);
+  });
+
+  it("marks a customer who blocks the bot unreachable, and reachable again when they return", async () => {
+    const dan = h.user({ id: 1005, first_name: "Dan", language_code: "ru" });
+    await dan.sendCommand("/start");
+    await dan.blockBot();
+    let customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1005n } });
+    expect(customer.reachable).toBe(false);
+    expect(customer.unreachableSince).not.toBeNull();
+    await dan.unblockBot();
+    customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1005n } });
+    expect(customer.reachable).toBe(true);
+    const types = (await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id } })).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["bot.blocked", "bot.unblocked"]));
+  });
+});
