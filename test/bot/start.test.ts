@@ -19,7 +19,11 @@ describe(`/start on ${testDbKind}`, () => {
     expect(texts[0]).toContain("программа лояльности «Aurora»");
     expect(texts[1]).toContain("согласие на обработку персональных данных");
     const customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1001n } });
-    expect(customer).toMatchObject({ source: "instagram", status: "ONBOARDING", telegramLanguage: "ru" });
+    expect(customer).toMatchObject({
+      source: "instagram",
+      status: "ONBOARDING",
+      telegramLanguage: "ru",
+    });
     // Before consent nothing personal is kept, not even the Telegram name.
     expect(customer.telegramFirstName).toBeNull();
     const events = await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id } });
@@ -67,7 +71,9 @@ describe(`/start on ${testDbKind}`, () => {
     await dan.unblockBot();
     customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1005n } });
     expect(customer.reachable).toBe(true);
-    const types = (await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id } })).map((e) => e.type);
+    const types = (
+      await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id } })
+    ).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["bot.blocked", "bot.unblocked"]));
   });
 });

@@ -3,7 +3,11 @@ import { type App, startApp } from "../../app.ts";
 import { parseConfig } from "../../config.ts";
 import type { Database } from "../../core/db/database.ts";
 import { silentLogger } from "../../core/logger.ts";
-import { createTelegramEmulator, type TelegramEmulator, type UserProfile } from "../../emulator/index.ts";
+import {
+  createTelegramEmulator,
+  type TelegramEmulator,
+  type UserProfile,
+} from "../../emulator/index.ts";
 import { openTestDatabase } from "./database.ts";
 
 export const TEST_BOT_TOKEN = "123456789:TEST-token-for-the-local-emulator";
