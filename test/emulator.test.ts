@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { run } from "@grammyjs/runner";
+import { serve } from "@hono/node-server";
 import { Bot, GrammyError, HttpError, InputFile, webhookCallback } from "grammy";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
@@ -157,7 +157,9 @@ describe("Bot API surface", () => {
     expect((await apiError(bot.api.raw.sendMessage({ text: "x" } as never))).description).toBe(
       "Bad Request: chat_id is empty",
     );
-    const markdown = await apiError(bot.api.sendMessage(1001, "Скидка 5.5%", { parse_mode: "MarkdownV2" }));
+    const markdown = await apiError(
+      bot.api.sendMessage(1001, "Скидка 5.5%", { parse_mode: "MarkdownV2" }),
+    );
     expect(markdown.description).toBe(
       "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
     );
@@ -204,10 +206,12 @@ describe("long polling", () => {
     const keyboard = alice.waitForMessage();
     await alice.sendCommand("phone");
     await keyboard;
-    expect(alice.currentReplyKeyboard()?.keyboard.flat().map((b) => b.text)).toEqual([
-      "📱 Отправить номер",
-      "Отмена",
-    ]);
+    expect(
+      alice
+        .currentReplyKeyboard()
+        ?.keyboard.flat()
+        .map((b) => b.text),
+    ).toEqual(["📱 Отправить номер", "Отмена"]);
     const contactReply = alice.waitForMessage();
     await alice.shareContact({ phone_number: "79991234567" });
     expect((await contactReply).text).toBe("phone:79991234567:1001");
@@ -438,7 +442,9 @@ describe("blocking the bot", () => {
     const bot = createBot(emu);
     const statuses: string[] = [];
     bot.on("my_chat_member", (ctx) => {
-      statuses.push(`${ctx.myChatMember.old_chat_member.status}->${ctx.myChatMember.new_chat_member.status}`);
+      statuses.push(
+        `${ctx.myChatMember.old_chat_member.status}->${ctx.myChatMember.new_chat_member.status}`,
+      );
     });
     await startPolling(bot);
     const alice = emu.user({ id: 1001, first_name: "Алиса" });
@@ -499,10 +505,15 @@ describe("control API", () => {
       ok: true,
       delivered: true,
     });
-    const first = await fetch(`${control}/chats/1001/messages?after=0&wait=2`).then((r) => r.json());
+    const first = await fetch(`${control}/chats/1001/messages?after=0&wait=2`).then((r) =>
+      r.json(),
+    );
     expect(first.events[0]).toMatchObject({ type: "new", message: { text: "start:cli" } });
 
-    await post("/users/1001/press", { messageId: first.events[0].message.message_id, data: "profile" });
+    await post("/users/1001/press", {
+      messageId: first.events[0].message.message_id,
+      data: "profile",
+    });
     const edit = await fetch(`${control}/chats/1001/messages?after=${first.last_seq}&wait=2`).then(
       (r) => r.json(),
     );

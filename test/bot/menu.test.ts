@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postLedgerEntry } from "../../core/loyalty/ledger.ts";
+import type { SimulatedUser } from "../../emulator/index.ts";
+import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { testDbKind } from "../support/database.ts";
+
+let h: BotHarness;
+beforeAll(async () => {
+  h = await startBotHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+let nextId = 3000;
+async function onboardedUser(first_name = "Ольга", language_code = "ru"): Promise<SimulatedUser> {
+  const id = nextId++;
+  const user = h.user({
+    id,
+    first_name,
+    language_code,
+    phone_number: `+7998${String(id).padStart(7, "0")}`,
+  });
+  await user.sendCommand("/start");
+  await user.pressButton({ data: "consent:yes" });
+  await user.pressButton({ data: "marketing:yes" });
+  await user.pressButton({ data: "name:keep" });
+  await user.pressReplyButton(
+    language_code === "en" ? "📱 Share my phone number" : "📱 Поделиться номером",
+  );
+  await user.pressButton({ data: "step:skip" });
+  return user;
+}
+
+function lastText(user: SimulatedUser): string {
+  const last = user.lastMessage();
+  return last?.text ?? last?.caption ?? "";
+}
+
+async function customerOf(user: SimulatedUser) {
+  return h.db.prisma.customer.findUnique({
+    where: { telegramId: BigInt(user.id) },
+    include: { card: true, events: { orderBy: { id: "asc" } } },
+  });
+}
+
+describe(`customer menu on ${testDbKind}`, () => {
+  it("shows the card with QR, balance, tier and progress; a double tap issues nothing new", async () => {
+    const user = await onboardedUser();
+    const before = user.messages().length;
+    await Promise.all([
+      user.pressReplyButton("💳 Моя карта"),
+      user.pressReplyButton("💳 Моя карта"),
+    ]);
+    const cards = user.messages().slice(before);
+    expect(cards).toHaveLength(2);
+    expect(cards[0]?.photo?.bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(cards[0]?.caption).toContain("Баланс: 100 баллов");
+    expect(cards[0]?.caption).toContain("До уровня «Серебряный» осталось покупок на 10 000 ₽.");
+    const customer = await customerOf(user);
+    expect(await h.db.prisma.loyaltyCard.count({ where: { customerId: customer?.id } })).toBe(1);
+    expect(customer?.card?.balance).toBe(100);
+  });
+
+  it("pages through the points history", async () => {
+    const user = await onboardedUser();
+    const customer = await customerOf(user);
+    const card = customer?.card;
+    if (!customer || !card) throw new Error("no card");
+    for (let i = 1; i <= 11; i++) {
+      await h.db.prisma.$transaction((tx) =>
+        postLedgerEntry(tx, {
+          cardId: card.id,
+          customerId: customer.id,
+          kind: "ADJUSTMENT",
+          delta: i,
+          idempotencyKey: `test-adjust:${customer.id}:${i}`,
+        }),
+      );
+    }
+    await user.pressReplyButton("📜 История");
+    const first = lastText(user);
+    expect(first).toContain("📜 История (стр. 1 из 2):");
+    expect(first).toContain("+11 · корректировка");
+    expect(first.split("\n")).toHaveLength(11);
+    await user.pressButton("Вперёд ▶️");
+    const second = user.lastMessage();
+    expect(second?.edited).toBe(true);
+    expect(second?.text).toContain("(стр. 2 из 2)");
+    expect(second?.text).toContain("+100 · приветственный бонус");
+    await user.pressButton("◀️ Назад");
+    expect(user.lastMessage()?.text).toContain("(стр. 1 из 2)");
+  });
+
+  it("shows the profile and edits a field, with cancel and validation", async () => {
+    const user = await onboardedUser("Павел");
+    await user.pressReplyButton("👤 Профиль");
+    expect(lastText(user)).toContain("Имя: Павел");
+    expect(lastText(user)).toContain("Город: не указано");
+
+    await user.pressButton("Город");
+    expect(lastText(user)).toBe("Из какого вы города?");
+    await user.pressButton("Отмена");
+    expect(lastText(user)).toBe("Изменение отменено.");
+
+    await user.pressReplyButton("👤 Профиль");
+    await user.pressButton("День рождения");
+    await user.sendText("01.01.2100");
+    expect(lastText(user)).toBe("Эта дата ещё не наступила. Проверьте, пожалуйста, год.");
+    await user.sendText("02.03.1985");
+    expect(lastText(user)).toBe("Сохранено ✅");
+
+    await user.pressReplyButton("👤 Профиль");
+    await user.pressButton("Имя");
+    await user.sendText("Павел Петрович");
+    await user.pressReplyButton("👤 Профиль");
+    expect(lastText(user)).toContain("Имя: Павел Петрович");
+    expect(lastText(user)).toContain("День рождения: 02.03.1985");
+    const customer = await customerOf(user);
+    const edits = customer?.events.filter((e) => e.type === "profile.edited").map((e) => e.data);
+    expect(edits).toEqual(expect.arrayContaining([{ field: "birthday" }, { field: "name" }]));
+  });
+
+  it("changes the phone from the profile, refusing someone else's contact", async () => {
+    const user = await onboardedUser("Рита");
+    await user.pressReplyButton("👤 Профиль");
+    await user.pressButton("Телефон");
+    await user.shareContact({ phone_number: "+79990001122", user_id: 1 });
+    expect(lastText(user)).toContain("Это контакт другого человека");
+    await user.shareContact({ phone_number: "+79990001122" });
+    expect(lastText(user)).toBe("Сохранено ✅");
+    expect(await customerOf(user)).toMatchObject({ phone: "+79990001122", phoneVerified: true });
+  });
+
+  it("switches language and offers subscription in Settings", async () => {
+    const user = await onboardedUser("Семён");
+    await user.pressReplyButton("⚙️ Настройки");
+    expect(lastText(user)).toContain("Предложения и новости: включены");
+    await user.pressButton("🔕 Отписаться от предложений");
+    expect(lastText(user)).toContain("Вы отписались от предложений");
+    expect((await customerOf(user))?.marketingConsent).toBe(false);
+
+    await user.pressButton({ data: "language:en" });
+    expect(lastText(user)).toBe("Language set to English.");
+    expect(user.currentReplyKeyboard()?.keyboard.flat()[0]?.text).toBe("💳 My card");
+    await user.pressReplyButton("💳 My card");
+    expect(lastText(user)).toContain("Balance: 100 points");
+    const customer = await customerOf(user);
+    expect(customer?.language).toBe("en");
+    expect(customer?.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(["consent.marketing_changed", "language.changed"]),
+    );
+  });
+
+  it("sends the customer everything stored about them", async () => {
+    const user = await onboardedUser("Таня");
+    await user.pressReplyButton("🗂 Мои данные");
+    await user.pressButton("📄 Выгрузить мои данные");
+    const doc = user.lastMessage()?.document;
+    expect(doc?.file_name).toBe("my-data.json");
+    const data = JSON.parse(doc?.bytes.toString("utf8") ?? "{}");
+    expect(data.profile).toMatchObject({
+      name: "Таня",
+      phone: `+7998${String(user.id).padStart(7, "0")}`,
+    });
+    expect(data.card.balance).toBe(100);
+    expect(data.pointsHistory).toEqual([expect.objectContaining({ kind: "WELCOME", points: 100 })]);
+    expect(data.consents.dataProcessing.version).toBe("2026-11");
+  });
+
+  it("deletes the customer's data after confirmation and keeps the anonymous ledger", async () => {
+    const user = await onboardedUser("Ульяна");
+    const before = await customerOf(user);
+    await user.pressReplyButton("🗂 Мои данные");
+    await user.pressButton("🗑 Удалить мои данные");
+    await user.pressButton("Отмена");
+    expect(lastText(user)).toBe("Хорошо, ничего не удаляем.");
+    expect((await customerOf(user))?.status).toBe("ACTIVE");
+
+    await user.pressButton("🗑 Удалить мои данные");
+    await Promise.all([user.pressButton("Да, удалить всё"), user.pressButton("Да, удалить всё")]);
+    expect(user.messages().filter((m) => m.text?.startsWith("Ваши данные удалены"))).toHaveLength(
+      1,
+    );
+    expect(await customerOf(user)).toBeNull();
+    const row = await h.db.prisma.customer.findUniqueOrThrow({ where: { id: before?.id } });
+    expect(row).toMatchObject({ status: "DELETED", name: null, phone: null, telegramId: null });
+    expect(await h.db.prisma.pointsEntry.count({ where: { customerId: before?.id } })).toBe(1);
+
+    // The menu no longer works for them; /start begins afresh.
+    await user.sendText("💳 Моя карта");
+    expect(lastText(user)).toContain("Карта ещё не выпущена");
+    await user.sendCommand("/start");
+    expect(lastText(user)).toContain("согласие на обработку");
+  });
+});
