@@ -1,0 +1,92 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { testDbKind } from "../support/database.ts";
+
+let h: BotHarness;
+beforeAll(async () => {
+  h = await startBotHarness();
+});
+afterEach(() => h.emulator.clearFaults());
+afterAll(async () => {
+  await h?.close();
+});
+
+let nextId = 4000;
+const newUser = (first_name = "Вера") => h.user({ id: nextId++, first_name, language_code: "ru", phone_number: `+7997${String(nextId).padStart(7, "0")}` });
+
+function sendsTo(chatId: number, method = "sendMessage") {
+  return h.emulator.callsOf(method).filter((c) => Number(c.params.chat_id) === chatId);
+}
+
+describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
+  it("waits out a 429 for retry_after seconds and then delivers", async () => {
+    const user = newUser();
+    h.emulator.injectFault({ kind: "429", method: "sendMessage", chatId: user.id, retryAfter: 1 });
+    const started = Date.now();
+    await user.sendCommand("/start");
+    const calls = sendsTo(user.id);
+    expect(calls[0]?.fault).toBe("429");
+    expect(calls[0]?.response).toMatchObject({ ok: false, error_code: 429, parameters: { retry_after: 1 } });
+    expect(calls[1]?.ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(user.messages()[0]?.text).toContain("Здравствуйте!");
+  });
+
+  it("retries a 5xx answer", async () => {
+    // auto-retry backs off 3 s before the first retry (not configurable): one fault is enough.
+    const user = newUser();
+    h.emulator.injectFault({ kind: "502", method: "sendMessage", chatId: user.id });
+    await user.sendCommand("/start");
+    expect(sendsTo(user.id).map((c) => c.fault ?? "ok").slice(0, 2)).toEqual(["502", "ok"]);
+    expect(user.messages()[0]?.text).toContain("Здравствуйте!");
+  });
+
+  it("marks the customer unreachable when Telegram answers 403 blocked", async () => {
+    const user = newUser();
+    await user.sendCommand("/start");
+    h.emulator.injectFault({ kind: "403", method: "sendMessage", chatId: user.id, times: Number.POSITIVE_INFINITY });
+    await user.sendText("что-нибудь");
+    const customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: BigInt(user.id) } });
+    expect(customer.reachable).toBe(false);
+    const events = await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id, type: "bot.blocked" } });
+    expect(events.map((e) => e.data)).toEqual([{ reason: "send_failed" }]);
+  });
+
+  it("answers politely when a step fails, and the customer is not stuck afterwards", async () => {
+    const user = newUser("Юля");
+    await user.sendCommand("/start");
+    await user.pressButton({ data: "consent:yes" });
+    await user.pressButton({ data: "marketing:no" });
+    await user.pressButton({ data: "name:keep" });
+    await user.pressReplyButton("📱 Поделиться номером");
+    // Sending the card image fails for good (beyond auto-retry's attempts).
+    h.emulator.injectFault({ kind: "500", method: "sendPhoto", times: Number.POSITIVE_INFINITY });
+    await user.pressButton({ data: "step:skip" });
+    expect(user.lastMessage()?.text).toBe(
+      "Что-то пошло не так. Мы уже разбираемся — попробуйте, пожалуйста, ещё раз чуть позже.",
+    );
+    h.emulator.clearFaults();
+
+    // The card was issued before the image failed; /start shows the menu, the card is there.
+    await user.sendCommand("/start");
+    expect(user.lastMessage()?.text).toContain("С возвращением, Юля!");
+    await user.pressReplyButton("💳 Моя карта");
+    expect(user.lastMessage()?.caption).toContain("Баланс: 100 баллов");
+    const customer = await h.db.prisma.customer.findUniqueOrThrow({
+      where: { telegramId: BigInt(user.id) },
+      include: { ledger: true },
+    });
+    expect(customer.ledger).toHaveLength(1);
+  });
+
+  it("keeps working when every call is slow", async () => {
+    const user = newUser();
+    h.emulator.setLatency(150);
+    try {
+      await user.sendCommand("/start");
+    } finally {
+      h.emulator.setLatency(0);
+    }
+    expect(user.messages()[0]?.text).toContain("Здравствуйте!");
+  });
+});
