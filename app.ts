@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { type ServerType, serve } from "@hono/node-server";
-import { webhookCallback } from "grammy";
+import { Api, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createApi } from "./api/index.ts";
 import { setBotCommands } from "./bot/commands.ts";
+import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./core/db/database.ts";
@@ -66,16 +67,24 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       cleanup.unshift(() => started.stop());
     }
 
+    // A plain client without auto-retry: a wrong token or an unreachable API root must stop
+    // start-up with a clear message, not be retried forever.
+    const botInfo =
+      options.botInfo ??
+      (await new Api(token, { apiRoot, timeoutSeconds: 15 }).getMe().catch((err: unknown) => {
+        throw new Error(
+          `Cannot reach the Telegram Bot API at ${apiRoot}: ${(err as Error).message}`,
+        );
+      }));
+    const inFlight = new InFlightUpdates();
     const bot = createBot({
       token,
       apiRoot,
       db: database.prisma,
       config,
       logger,
-      ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    });
-    await bot.init().catch((err: unknown) => {
-      throw new Error(`Cannot reach the Telegram Bot API at ${apiRoot}: ${(err as Error).message}`);
+      botInfo,
+      inFlight,
     });
 
     const webhook = config.webhook
@@ -128,6 +137,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       // First in line at shutdown: stop fetching, then wait for updates being handled.
       cleanup.unshift(async () => {
         if (handle.isRunning()) await handle.stop();
+        await inFlight.drain();
       });
     }
 

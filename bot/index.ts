@@ -18,6 +18,7 @@ import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { errorHandler } from "./handlers/error.ts";
 import { createI18n } from "./i18n.ts";
+import type { InFlightUpdates } from "./in-flight.ts";
 import { attachDeps } from "./middlewares/attach-deps.ts";
 import { loadCustomer } from "./middlewares/load-customer.ts";
 import { DatabaseStorage } from "./storage.ts";
@@ -46,6 +47,8 @@ export type CreateBotOptions = BotDeps & {
   apiRoot: string;
   /** Skips getMe on init (tests, benchmarks). */
   botInfo?: UserFromGetMe;
+  /** Tracks updates being handled, so shutdown can wait for them. */
+  inFlight?: InFlightUpdates;
 };
 
 /** Per-chat key for sequential processing and state; updates without a chat run freely. */
@@ -54,13 +57,14 @@ function chatKey(ctx: Context): string | undefined {
 }
 
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
-  const { token, apiRoot, botInfo, ...deps } = options;
+  const { token, apiRoot, botInfo, inFlight, ...deps } = options;
   const bot = new Bot<BotContext>(token, { client: { apiRoot }, ...(botInfo ? { botInfo } : {}) });
 
   // Honour 429 retry_after and retry 5xx, but never park an update for long.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
   bot.api.config.use(blockedDetector(deps.db, deps.logger));
 
+  if (inFlight) bot.use(inFlight.middleware);
   // One update at a time per chat: conversations and sessions are per-chat state.
   bot.use(sequentialize(chatKey));
   bot.use(attachDeps(deps) as never);

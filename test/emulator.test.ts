@@ -490,40 +490,46 @@ describe("editing and deleting", () => {
 });
 
 describe("control API", () => {
+  interface ControlMessages {
+    events: {
+      type: string;
+      message: { message_id: number; text?: string; photo?: { download_url: string } };
+    }[];
+    last_seq: number;
+  }
+
   it("lets another process chat as a user", async () => {
     const emu = await startEmulator();
     await startPolling(loyaltyBot(emu));
     const control = `${emu.apiRoot}/control`;
-    const post = (path: string, body: unknown) =>
-      fetch(`${control}${path}`, {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${control}${path}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
-      }).then((r) => r.json());
+      });
+      return (await response.json()) as { ok: boolean; delivered?: boolean };
+    };
+    const messagesAfter = async (seq: number) => {
+      const response = await fetch(`${control}/chats/1001/messages?after=${seq}&wait=2`);
+      return (await response.json()) as ControlMessages;
+    };
 
     expect(await post("/users/1001/command", { command: "start", payload: "cli" })).toEqual({
       ok: true,
       delivered: true,
     });
-    const first = await fetch(`${control}/chats/1001/messages?after=0&wait=2`).then((r) =>
-      r.json(),
-    );
+    const first = await messagesAfter(0);
     expect(first.events[0]).toMatchObject({ type: "new", message: { text: "start:cli" } });
 
-    await post("/users/1001/press", {
-      messageId: first.events[0].message.message_id,
-      data: "profile",
-    });
-    const edit = await fetch(`${control}/chats/1001/messages?after=${first.last_seq}&wait=2`).then(
-      (r) => r.json(),
-    );
+    const messageId = first.events[0]?.message.message_id;
+    await post("/users/1001/press", { messageId, data: "profile" });
+    const edit = await messagesAfter(first.last_seq);
     expect(edit.events[0]).toMatchObject({ type: "edit", message: { text: "Профиль" } });
 
     await post("/users/1001/command", { command: "card" });
-    const card = await fetch(`${control}/chats/1001/messages?after=${edit.last_seq}&wait=2`).then(
-      (r) => r.json(),
-    );
-    const image = await fetch(`${emu.apiRoot}${card.events[0].message.photo.download_url}`);
+    const card = await messagesAfter(edit.last_seq);
+    const image = await fetch(`${emu.apiRoot}${card.events[0]?.message.photo?.download_url}`);
     expect(image.headers.get("content-type")).toBe("image/png");
 
     const missing = await post("/users/1001/press", { data: "nope" });

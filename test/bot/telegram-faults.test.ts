@@ -12,7 +12,13 @@ afterAll(async () => {
 });
 
 let nextId = 4000;
-const newUser = (first_name = "Вера") => h.user({ id: nextId++, first_name, language_code: "ru", phone_number: `+7997${String(nextId).padStart(7, "0")}` });
+const newUser = (first_name = "Вера") =>
+  h.user({
+    id: nextId++,
+    first_name,
+    language_code: "ru",
+    phone_number: `+7997${String(nextId).padStart(7, "0")}`,
+  });
 
 function sendsTo(chatId: number, method = "sendMessage") {
   return h.emulator.callsOf(method).filter((c) => Number(c.params.chat_id) === chatId);
@@ -26,7 +32,11 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
     await user.sendCommand("/start");
     const calls = sendsTo(user.id);
     expect(calls[0]?.fault).toBe("429");
-    expect(calls[0]?.response).toMatchObject({ ok: false, error_code: 429, parameters: { retry_after: 1 } });
+    expect(calls[0]?.response).toMatchObject({
+      ok: false,
+      error_code: 429,
+      parameters: { retry_after: 1 },
+    });
     expect(calls[1]?.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(user.messages()[0]?.text).toContain("Здравствуйте!");
@@ -37,18 +47,31 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
     const user = newUser();
     h.emulator.injectFault({ kind: "502", method: "sendMessage", chatId: user.id });
     await user.sendCommand("/start");
-    expect(sendsTo(user.id).map((c) => c.fault ?? "ok").slice(0, 2)).toEqual(["502", "ok"]);
+    expect(
+      sendsTo(user.id)
+        .map((c) => c.fault ?? "ok")
+        .slice(0, 2),
+    ).toEqual(["502", "ok"]);
     expect(user.messages()[0]?.text).toContain("Здравствуйте!");
   });
 
   it("marks the customer unreachable when Telegram answers 403 blocked", async () => {
     const user = newUser();
     await user.sendCommand("/start");
-    h.emulator.injectFault({ kind: "403", method: "sendMessage", chatId: user.id, times: Number.POSITIVE_INFINITY });
+    h.emulator.injectFault({
+      kind: "403",
+      method: "sendMessage",
+      chatId: user.id,
+      times: Number.POSITIVE_INFINITY,
+    });
     await user.sendText("что-нибудь");
-    const customer = await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: BigInt(user.id) } });
+    const customer = await h.db.prisma.customer.findUniqueOrThrow({
+      where: { telegramId: BigInt(user.id) },
+    });
     expect(customer.reachable).toBe(false);
-    const events = await h.db.prisma.customerEvent.findMany({ where: { customerId: customer.id, type: "bot.blocked" } });
+    const events = await h.db.prisma.customerEvent.findMany({
+      where: { customerId: customer.id, type: "bot.blocked" },
+    });
     expect(events.map((e) => e.data)).toEqual([{ reason: "send_failed" }]);
   });
 
