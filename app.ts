@@ -9,7 +9,7 @@ import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./core/db/database.ts";
-import { createLogger, type Logger } from "./core/logger.ts";
+import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
 import { createTelegramEmulator, type TelegramEmulator } from "./emulator/index.ts";
@@ -35,6 +35,8 @@ export type StartAppOptions = {
   botInfo?: UserFromGetMe;
   /** An already open database (tests); the app then leaves closing it to the caller. */
   database?: Database;
+  /** Where logs go (default stdout); tests capture them to check nothing personal leaks. */
+  logDestination?: DestinationStream;
 };
 
 /** Runs the bot, the admin API and the scheduler in one process. */
@@ -43,7 +45,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     options.logger ??
     createLogger({
       level: config.logLevel,
-      secrets: [config.botToken, config.adminToken, config.webhook?.secret],
+      secrets: [config.botToken, config.adminToken, config.webhook?.secret, config.databaseUrl],
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
 
   const database =

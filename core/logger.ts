@@ -1,6 +1,6 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 // Phone-like digit runs: database errors can quote the values that failed a constraint.
 const phonePattern = /\+?\d[\d\s().-]{7,}\d/g;
@@ -13,7 +13,7 @@ const phonePattern = /\+?\d[\d\s().-]{7,}\d/g;
 export function createLogger(options: {
   level: string;
   secrets?: Array<string | undefined>;
-  destination?: pino.DestinationStream;
+  destination?: DestinationStream;
 }): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => Boolean(s && s.length >= 8));
   const scrub = (text: string): string => {

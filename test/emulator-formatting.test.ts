@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectEntities, formatText } from "../emulator/formatting.ts";
+import { detectEntities, formatText } from "../emulator/formatting/index.ts";
 
 const html = (text: string) => formatText(text, "HTML", undefined);
 const md2 = (text: string) => formatText(text, "MarkdownV2", undefined);

@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { type App, startApp } from "../../app.ts";
 import { parseConfig } from "../../config.ts";
 import type { Database } from "../../core/db/database.ts";
-import { silentLogger } from "../../core/logger.ts";
+import { type DestinationStream, silentLogger } from "../../core/logger.ts";
 import {
   createTelegramEmulator,
   type TelegramEmulator,
@@ -40,7 +40,12 @@ function freePort(): Promise<number> {
  * bot has finished handling the update, so tests need no sleeps.
  */
 export async function startBotHarness(
-  options: { mode?: "webhook" | "polling"; env?: Record<string, string> } = {},
+  options: {
+    mode?: "webhook" | "polling";
+    env?: Record<string, string>;
+    /** Capture logs (through the production logger) instead of discarding them. */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<BotHarness> {
   const db = await openTestDatabase();
   const emulator = createTelegramEmulator({ token: TEST_BOT_TOKEN });
@@ -63,7 +68,13 @@ export async function startBotHarness(
     ...options.env,
   };
   const config = parseConfig(env);
-  const start = () => startApp(config, { database: db, logger: silentLogger() });
+  const start = () =>
+    startApp(
+      config,
+      options.logDestination
+        ? { database: db, logDestination: options.logDestination }
+        : { database: db, logger: silentLogger() },
+    );
   let app = await start();
 
   return {
