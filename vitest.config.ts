@@ -31,7 +31,8 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: ["test/**/*.test.ts"],
-                exclude: ["test/unit/**"],
+                // The emulator's own tests touch no database: once is enough.
+                exclude: ["test/unit/**", "test/emulator*.test.ts"],
                 env: { TEST_DB_KIND: "postgres" },
               },
             },

@@ -4,7 +4,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { blockedDetector } from "./blocked-detector.ts";
-import type { BaseContext, BotContext, BotDeps, SessionData } from "./context.ts";
+import type { BotContext, BotDeps, SessionData } from "./context.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
 import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";

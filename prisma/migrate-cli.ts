@@ -9,13 +9,18 @@ const logger = createLogger({ level: "info" });
 const url = process.env.DATABASE_URL;
 const dataDir = join(process.env.DATA_DIR || "./data", "pglite");
 try {
-  const db = await openDatabase(url ? { kind: "postgres", url } : { kind: "pglite", dataDir }, logger);
+  const db = await openDatabase(
+    url ? { kind: "postgres", url } : { kind: "pglite", dataDir },
+    logger,
+  );
   const { applied, alreadyApplied } = db.migrations;
   process.stdout.write(
     `${db.kind}: ${applied.length} migration(s) applied, ${alreadyApplied.length} already up to date.\n`,
   );
   await db.close();
 } catch (error) {
-  process.stderr.write(`Migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `Migration failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 }

@@ -35,7 +35,9 @@ export function isEmptyDiff(sql: string): boolean {
 function main(): void {
   const name = process.argv[2];
   if (!name || !/^[a-z0-9_]{1,60}$/.test(name)) {
-    process.stderr.write("Usage: npm run db:new-migration -- <name>   (lowercase letters, digits, _)\n");
+    process.stderr.write(
+      "Usage: npm run db:new-migration -- <name>   (lowercase letters, digits, _)\n",
+    );
     process.exit(2);
   }
   const sql = diffSnapshotToSchema();

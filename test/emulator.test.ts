@@ -201,7 +201,7 @@ describe("long polling", () => {
     expect(alice.lastMessage()?.raw.reply_markup).toBeUndefined();
     expect(alice.callbackAnswers()).toMatchObject([{ data: "profile", text: "Открываю" }]);
     expect(emu.callsOf("answerCallbackQuery")).toHaveLength(1);
-    expect(() => alice.pressButton("Нет такой")).toThrow(/No inline button/);
+    await expect(alice.pressButton("Нет такой")).rejects.toThrow(/No inline button/);
 
     const keyboard = alice.waitForMessage();
     await alice.sendCommand("phone");
@@ -456,7 +456,7 @@ describe("blocking the bot", () => {
       403,
       "Forbidden: bot was blocked by the user",
     ]);
-    expect(() => alice.sendText("can't")).toThrow(/blocked the bot/);
+    await expect(alice.sendText("can't")).rejects.toThrow(/blocked the bot/);
 
     await alice.unblockBot();
     await bot.api.sendMessage(1001, "welcome back");

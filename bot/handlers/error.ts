@@ -9,7 +9,7 @@ export const errorHandler: ErrorHandler<BaseContext> = async (error) => {
   const ctx = error.ctx;
   const logger = ctx.logger ?? ctx.deps?.logger;
   logger?.error({ err: error.error, updateType: updateType(ctx) }, "update failed");
-  if (!ctx.chat || ctx.chat.type !== "private") return;
+  if (ctx.chat?.type !== "private") return;
   try {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
     await ctx.reply(ctx.t("error-generic"));
