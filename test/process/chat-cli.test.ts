@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { testDbKind } from "../support/database.ts";
+import { startMain } from "../support/process.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.shift()?.();
+});
+
+describe.runIf(testDbKind === "pglite")("npm run chat", () => {
+  it("lets a person onboard by typing, pressing numbered and lettered buttons", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "loyalty-chat-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const app = startMain({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", EMULATOR_PORT: "0" });
+    cleanups.unshift(() => app.child.kill("SIGKILL"));
+    const ready = await app.waitForLog("ready");
+
+    const chat = spawn(process.execPath, ["--import", "tsx", "emulator/chat-cli.ts"], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        EMULATOR_URL: String(ready.emulatorUrl),
+        CHAT_USER_ID: "5151",
+        CHAT_NAME: "Марина",
+        CHAT_PHONE: "+79160001122",
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    cleanups.unshift(() => chat.kill("SIGKILL"));
+    let output = "";
+    chat.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const waitFor = async (text: string) => {
+      const deadline = Date.now() + 15_000;
+      while (!output.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`"${text}" never appeared in:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const type = async (line: string, expectText: string) => {
+      chat.stdin.write(`${line}\n`);
+      await waitFor(expectText);
+    };
+
+    await waitFor("Chatting with @");
+    await type("/start", "[1] ✅ Согласен(на)");
+    await type("1", "[1] 🔔 Да, присылайте");
+    await type("2", "[1] ✅ Марина");
+    await type("1", "(a) 📱 Поделиться номером");
+    await type("a", "Спасибо, номер сохранён.");
+    await type("1", "На карту начислено 100 баллов в подарок.");
+    expect(output).toMatch(/\[photo saved to .+\.png\]/);
+    await type("a", "Баланс: 100 баллов");
+    chat.stdin.write("/quit\n");
+
+    app.child.kill("SIGTERM");
+    expect((await app.exit(10_000)).code).toBe(0);
+  });
+});
