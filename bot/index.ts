@@ -7,6 +7,7 @@ import { blockedDetector } from "./blocked-detector.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
 import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
+import type { StepContext } from "./conversations/steps.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
 import { cardFeature } from "./features/menu/card.ts";
 import { historyFeature } from "./features/menu/history.ts";
@@ -67,10 +68,10 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   if (inFlight) bot.use(inFlight.middleware);
   // One update at a time per chat: conversations and sessions are per-chat state.
   bot.use(sequentialize(chatKey));
-  bot.use(attachDeps(deps) as never);
+  bot.use(attachDeps(deps));
 
-  const protectedBot = bot.errorBoundary(errorHandler as never);
-  protectedBot.use(loadCustomer as never);
+  const protectedBot = bot.errorBoundary(errorHandler);
+  protectedBot.use(loadCustomer);
   protectedBot.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
@@ -94,12 +95,21 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(chatMemberFeature);
   protectedBot.use(leaveConversationsOnStart);
   // Inside a conversation only the plugins listed here run; i18n is needed for every reply.
-  const inside = { plugins: [i18n as never], maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS };
+  const inside = {
+    plugins: [createI18n<StepContext>(deps.config.defaultLanguage)],
+    maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS,
+  };
   protectedBot.use(
-    createConversation(createOnboarding({ ...deps, i18n }) as never, { id: ONBOARDING, ...inside }),
+    createConversation<BotContext, StepContext>(createOnboarding({ ...deps, i18n }), {
+      id: ONBOARDING,
+      ...inside,
+    }),
   );
   protectedBot.use(
-    createConversation(createEditProfile(deps) as never, { id: EDIT_PROFILE, ...inside }),
+    createConversation<BotContext, StepContext>(createEditProfile(deps), {
+      id: EDIT_PROFILE,
+      ...inside,
+    }),
   );
   protectedBot.use(startFeature);
   protectedBot.use(cardFeature);

@@ -8,7 +8,6 @@ import {
 } from "../../core/onboarding/consent.ts";
 import { getOnboardingState } from "../../core/onboarding/onboarding-state.ts";
 import { cb } from "../callback-data.ts";
-import type { BotContext } from "../context.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { consentKeyboard, marketingKeyboard } from "../keyboards/onboarding.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
@@ -34,7 +33,7 @@ export const ONBOARDING = "onboarding";
  * already known, so /start in the middle, a restart of the bot, or a conversation that expired
  * all resume at the first unanswered question instead of starting over.
  */
-export function createOnboarding(deps: StepDeps & { i18n: I18n<BotContext> }) {
+export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
   const { db, config } = deps;
 
   return async function onboarding(
