@@ -17,8 +17,7 @@ import {
   askName,
   askPhone,
   askTextField,
-  closeButtons,
-  collect,
+  askYesNo,
   type StepContext,
   type StepConversation,
   type StepDeps,
@@ -47,21 +46,11 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
     let customerId = state.customerId;
 
     if (!state.consentGiven) {
-      const question = await ctx.reply(ctx.t("onboarding-consent"), {
-        reply_markup: consentKeyboard(ctx.t, config.onboarding.privacyPolicyUrl),
-      });
-      const agreed = await collect(conversation, async (c) => {
-        const data = c.callbackQuery?.data;
-        if (data === cb.consentYes || data === cb.consentNo) {
-          await closeButtons(c);
-          return data === cb.consentYes;
-        }
-        if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
-        else
-          await c.reply(c.t("press-button-hint"), {
-            reply_parameters: { message_id: question.message_id },
-          });
-        return undefined;
+      const agreed = await askYesNo(conversation, ctx, {
+        text: ctx.t("onboarding-consent"),
+        keyboard: consentKeyboard(ctx.t, config.onboarding.privacyPolicyUrl),
+        yes: cb.consentYes,
+        no: cb.consentNo,
       });
       if (!agreed) {
         await conversation.external(() =>
@@ -80,16 +69,11 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
     }
 
     if (!state.marketingAnswered) {
-      await ctx.reply(ctx.t("onboarding-marketing"), { reply_markup: marketingKeyboard(ctx.t) });
-      const granted = await collect(conversation, async (c) => {
-        const data = c.callbackQuery?.data;
-        if (data === cb.marketingYes || data === cb.marketingNo) {
-          await closeButtons(c);
-          return data === cb.marketingYes;
-        }
-        if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
-        else await c.reply(c.t("press-button-hint"));
-        return undefined;
+      const granted = await askYesNo(conversation, ctx, {
+        text: ctx.t("onboarding-marketing"),
+        keyboard: marketingKeyboard(ctx.t),
+        yes: cb.marketingYes,
+        no: cb.marketingNo,
       });
       await conversation.external(() =>
         setMarketingConsent(db, { customerId, granted, version: config.onboarding.consentVersion }),

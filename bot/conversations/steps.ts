@@ -1,6 +1,6 @@
 import type { Conversation } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
-import type { Context } from "grammy";
+import type { Context, InlineKeyboard } from "grammy";
 import { attachPhone } from "../../core/onboarding/attach-phone.ts";
 import { updateProfile } from "../../core/profile/update-profile.ts";
 import {
@@ -72,6 +72,27 @@ async function ignoreStaleButton(c: StepContext): Promise<boolean> {
   if (!c.callbackQuery) return false;
   await c.answerCallbackQuery().catch(() => {});
   return true;
+}
+
+/** A question answered only with one of two inline buttons; anything else gets a hint. */
+export async function askYesNo(
+  conversation: StepConversation,
+  ctx: StepContext,
+  options: { text: string; keyboard: InlineKeyboard; yes: string; no: string },
+): Promise<boolean> {
+  const question = await ctx.reply(options.text, { reply_markup: options.keyboard });
+  return collect(conversation, async (c) => {
+    const data = c.callbackQuery?.data;
+    if (data === options.yes || data === options.no) {
+      await closeButtons(c);
+      return data === options.yes;
+    }
+    if (await ignoreStaleButton(c)) return undefined;
+    await c.reply(c.t("press-button-hint"), {
+      reply_parameters: { message_id: question.message_id },
+    });
+    return undefined;
+  });
 }
 
 export async function askName(

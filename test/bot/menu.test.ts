@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postLedgerEntry } from "../../core/loyalty/ledger.ts";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { customerOf, lastText } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 
 let h: BotHarness;
@@ -32,18 +33,6 @@ async function onboardedUser(first_name = "Ольга", language_code = "ru"): P
   return user;
 }
 
-function lastText(user: SimulatedUser): string {
-  const last = user.lastMessage();
-  return last?.text ?? last?.caption ?? "";
-}
-
-async function customerOf(user: SimulatedUser) {
-  return h.db.prisma.customer.findUnique({
-    where: { telegramId: BigInt(user.id) },
-    include: { card: true, events: { orderBy: { id: "asc" } } },
-  });
-}
-
 describe(`customer menu on ${testDbKind}`, () => {
   it("shows the card with QR, balance, tier and progress; a double tap issues nothing new", async () => {
     const user = await onboardedUser();
@@ -57,14 +46,14 @@ describe(`customer menu on ${testDbKind}`, () => {
     expect(cards[0]?.photo?.bytes.subarray(1, 4).toString()).toBe("PNG");
     expect(cards[0]?.caption).toContain("Баланс: 100 баллов");
     expect(cards[0]?.caption).toContain("До уровня «Серебряный» осталось покупок на 10 000 ₽.");
-    const customer = await customerOf(user);
+    const customer = await customerOf(h.db, user);
     expect(await h.db.prisma.loyaltyCard.count({ where: { customerId: customer?.id } })).toBe(1);
     expect(customer?.card?.balance).toBe(100);
   });
 
   it("pages through the points history", async () => {
     const user = await onboardedUser();
-    const customer = await customerOf(user);
+    const customer = await customerOf(h.db, user);
     const card = customer?.card;
     if (!customer || !card) throw new Error("no card");
     for (let i = 1; i <= 11; i++) {
@@ -116,7 +105,7 @@ describe(`customer menu on ${testDbKind}`, () => {
     await user.pressReplyButton("👤 Профиль");
     expect(lastText(user)).toContain("Имя: Павел Петрович");
     expect(lastText(user)).toContain("День рождения: 02.03.1985");
-    const customer = await customerOf(user);
+    const customer = await customerOf(h.db, user);
     const edits = customer?.events.filter((e) => e.type === "profile.edited").map((e) => e.data);
     expect(edits).toEqual(expect.arrayContaining([{ field: "birthday" }, { field: "name" }]));
   });
@@ -129,7 +118,10 @@ describe(`customer menu on ${testDbKind}`, () => {
     expect(lastText(user)).toContain("Это контакт другого человека");
     await user.shareContact({ phone_number: "+79990001122" });
     expect(lastText(user)).toBe("Сохранено ✅");
-    expect(await customerOf(user)).toMatchObject({ phone: "+79990001122", phoneVerified: true });
+    expect(await customerOf(h.db, user)).toMatchObject({
+      phone: "+79990001122",
+      phoneVerified: true,
+    });
   });
 
   it("switches language and offers subscription in Settings", async () => {
@@ -138,14 +130,14 @@ describe(`customer menu on ${testDbKind}`, () => {
     expect(lastText(user)).toContain("Предложения и новости: включены");
     await user.pressButton("🔕 Отписаться от предложений");
     expect(lastText(user)).toContain("Вы отписались от предложений");
-    expect((await customerOf(user))?.marketingConsent).toBe(false);
+    expect((await customerOf(h.db, user))?.marketingConsent).toBe(false);
 
     await user.pressButton({ data: "language:en" });
     expect(lastText(user)).toBe("Language set to English.");
     expect(user.currentReplyKeyboard()?.keyboard.flat()[0]?.text).toBe("💳 My card");
     await user.pressReplyButton("💳 My card");
     expect(lastText(user)).toContain("Balance: 100 points");
-    const customer = await customerOf(user);
+    const customer = await customerOf(h.db, user);
     expect(customer?.language).toBe("en");
     expect(customer?.events.map((e) => e.type)).toEqual(
       expect.arrayContaining(["consent.marketing_changed", "language.changed"]),
@@ -170,19 +162,19 @@ describe(`customer menu on ${testDbKind}`, () => {
 
   it("deletes the customer's data after confirmation and keeps the anonymous ledger", async () => {
     const user = await onboardedUser("Ульяна");
-    const before = await customerOf(user);
+    const before = await customerOf(h.db, user);
     await user.pressReplyButton("🗂 Мои данные");
     await user.pressButton("🗑 Удалить мои данные");
     await user.pressButton("Отмена");
     expect(lastText(user)).toBe("Хорошо, ничего не удаляем.");
-    expect((await customerOf(user))?.status).toBe("ACTIVE");
+    expect((await customerOf(h.db, user))?.status).toBe("ACTIVE");
 
     await user.pressButton("🗑 Удалить мои данные");
     await Promise.all([user.pressButton("Да, удалить всё"), user.pressButton("Да, удалить всё")]);
     expect(user.messages().filter((m) => m.text?.startsWith("Ваши данные удалены"))).toHaveLength(
       1,
     );
-    expect(await customerOf(user)).toBeNull();
+    expect(await customerOf(h.db, user)).toBeNull();
     const row = await h.db.prisma.customer.findUniqueOrThrow({ where: { id: before?.id } });
     expect(row).toMatchObject({ status: "DELETED", name: null, phone: null, telegramId: null });
     expect(await h.db.prisma.pointsEntry.count({ where: { customerId: before?.id } })).toBe(1);

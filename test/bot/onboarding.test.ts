@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { customerOf, lastText, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 import { decodeQrPng } from "../support/qr.ts";
 
@@ -22,22 +23,6 @@ function newUser(
     first_name: overrides.first_name ?? "Алиса",
     language_code: overrides.language_code ?? "ru",
     phone_number: overrides.phone_number ?? `+7999${String(id).padStart(7, "0")}`,
-  });
-}
-
-function texts(user: SimulatedUser): string[] {
-  return user.messages().map((m) => m.text ?? m.caption ?? "");
-}
-
-function lastText(user: SimulatedUser): string {
-  const last = user.lastMessage();
-  return last?.text ?? last?.caption ?? "";
-}
-
-async function customerOf(user: SimulatedUser) {
-  return h.db.prisma.customer.findUnique({
-    where: { telegramId: BigInt(user.id) },
-    include: { card: true, ledger: true, events: { orderBy: { id: "asc" } } },
   });
 }
 
@@ -99,7 +84,7 @@ describe(`onboarding on ${testDbKind}`, () => {
       "🗂 Мои данные",
     ]);
 
-    const customer = await customerOf(alice);
+    const customer = await customerOf(h.db, alice);
     expect(customer).toMatchObject({
       status: "ACTIVE",
       name: "Алиса",
@@ -144,7 +129,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     await bob.pressReplyButton("📱 Share my phone number");
     await bob.pressButton("Skip");
     expect(texts(bob)).toContain("100 points have been added to your card as a gift.");
-    expect((await customerOf(bob))?.marketingConsent).toBe(false);
+    expect((await customerOf(h.db, bob))?.marketingConsent).toBe(false);
   });
 
   it("ends politely and keeps nothing personal when consent is declined", async () => {
@@ -152,7 +137,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     await carl.sendCommand("/start", "src_flyer");
     await carl.pressButton("Нет, спасибо");
     expect(lastText(carl)).toContain("Мы не сохранили ваши данные");
-    const customer = await customerOf(carl);
+    const customer = await customerOf(h.db, carl);
     expect(customer).toMatchObject({
       status: "DECLINED",
       name: null,
@@ -183,7 +168,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     expect(lastText(dina)).toContain(
       "Пожалуйста, нажмите кнопку «Поделиться номером» или введите номер",
     );
-    expect((await customerOf(dina))?.phone).toBeNull();
+    expect((await customerOf(h.db, dina))?.phone).toBeNull();
   });
 
   it("refuses a 10,000-character name and accepts emoji and mixed scripts", async () => {
@@ -195,7 +180,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     expect(lastText(user)).toBe("В имени должна быть хотя бы одна буква.");
     await user.sendText("  Анна-Мария 🌸 Smith  ");
     expect(lastText(user)).toContain("Поделитесь номером телефона");
-    expect((await customerOf(user))?.name).toBe("Анна-Мария 🌸 Smith");
+    expect((await customerOf(h.db, user))?.name).toBe("Анна-Мария 🌸 Smith");
   });
 
   it("rejects someone else's contact and explains a wrong number", async () => {
@@ -207,11 +192,14 @@ describe(`onboarding on ${testDbKind}`, () => {
     expect(lastText(user)).toContain("Это контакт другого человека");
     await user.sendText("12345");
     expect(lastText(user)).toContain("Не получилось распознать номер");
-    expect((await customerOf(user))?.phone).toBeNull();
+    expect((await customerOf(h.db, user))?.phone).toBeNull();
     // A typed foreign number is valid, stored in E.164, but not marked verified.
     await user.sendText("+44 20 7946 0958");
     expect(texts(user)).toContain("Спасибо, номер сохранён.");
-    expect(await customerOf(user)).toMatchObject({ phone: "+442079460958", phoneVerified: false });
+    expect(await customerOf(h.db, user)).toMatchObject({
+      phone: "+442079460958",
+      phoneVerified: false,
+    });
   });
 
   it("does not accept a birthday in the future", async () => {
@@ -223,7 +211,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     await user.sendText("31.02.1990");
     expect(lastText(user)).toContain("Не получилось распознать дату");
     await user.sendText("01.03.1990");
-    expect((await customerOf(user))?.status).toBe("ACTIVE");
+    expect((await customerOf(h.db, user))?.status).toBe("ACTIVE");
   });
 
   it("counts a double tap on consent once and a double tap on the last button once", async () => {
@@ -235,7 +223,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     await user.pressReplyButton("📱 Поделиться номером");
     await Promise.all([user.pressButton("Пропустить"), user.pressButton("Пропустить")]);
 
-    const customer = await customerOf(user);
+    const customer = await customerOf(h.db, user);
     expect(customer?.events.filter((e) => e.type === "consent.given")).toHaveLength(1);
     expect(customer?.ledger).toHaveLength(1);
     expect(await h.db.prisma.loyaltyCard.count({ where: { customerId: customer?.id } })).toBe(1);
@@ -252,7 +240,7 @@ describe(`onboarding on ${testDbKind}`, () => {
     expect(lastText(user)).toContain("Поделитесь номером телефона");
     await user.pressReplyButton("📱 Поделиться номером");
     await user.pressButton("Пропустить");
-    const customer = await customerOf(user);
+    const customer = await customerOf(h.db, user);
     expect(customer?.status).toBe("ACTIVE");
     expect(customer?.events.filter((e) => e.type === "consent.given")).toHaveLength(1);
     expect(await h.db.prisma.customer.count({ where: { telegramId: BigInt(user.id) } })).toBe(1);
@@ -269,42 +257,42 @@ describe(`onboarding on ${testDbKind}`, () => {
     await h.restart();
     await user.pressReplyButton("📱 Поделиться номером");
     await user.pressButton("Пропустить");
-    expect((await customerOf(user))?.status).toBe("ACTIVE");
+    expect((await customerOf(h.db, user))?.status).toBe("ACTIVE");
   });
 
   it("picks up again after the customer blocked the bot mid-onboarding and came back", async () => {
     const user = newUser({ first_name: "Зоя" });
     await upToName(user);
     await user.blockBot();
-    expect((await customerOf(user))?.reachable).toBe(false);
+    expect((await customerOf(h.db, user))?.reachable).toBe(false);
     await user.unblockBot();
     await user.sendCommand("/start");
     expect(lastText(user)).toContain("Как к вам обращаться?");
     await user.pressButton("✅ Зоя");
     await user.pressReplyButton("📱 Поделиться номером");
     await user.pressButton("Пропустить");
-    expect(await customerOf(user)).toMatchObject({ status: "ACTIVE", reachable: true });
+    expect(await customerOf(h.db, user)).toMatchObject({ status: "ACTIVE", reachable: true });
   });
 
   it("credits the referrer once and tells them; an unknown referral code is just ignored", async () => {
     const referrer = newUser({ first_name: "Кира" });
     await onboard(referrer);
-    const code = (await customerOf(referrer))?.referralCode;
+    const code = (await customerOf(h.db, referrer))?.referralCode;
     await referrer.pressReplyButton("🎁 Пригласить друга");
     expect(lastText(referrer)).toContain(`https://t.me/loyalty_test_bot?start=ref_${code}`);
 
     const friend = newUser({ first_name: "Лев" });
     await onboard(friend, `ref_${code}`);
     expect(lastText(referrer)).toBe("Ваш друг оформил карту — вам начислено 50 баллов! 🎉");
-    const referrerRow = await customerOf(referrer);
+    const referrerRow = await customerOf(h.db, referrer);
     expect(referrerRow?.card?.balance).toBe(150);
-    expect((await customerOf(friend))?.referrerId).toBe(referrerRow?.id);
-    expect((await customerOf(friend))?.source).toBe("referral");
+    expect((await customerOf(h.db, friend))?.referrerId).toBe(referrerRow?.id);
+    expect((await customerOf(h.db, friend))?.source).toBe("referral");
 
     const stranger = newUser({ first_name: "Мила" });
     await onboard(stranger, "ref_NOSUCH99");
-    expect(await customerOf(stranger)).toMatchObject({ status: "ACTIVE", referrerId: null });
-    expect((await customerOf(referrer))?.card?.balance).toBe(150);
+    expect(await customerOf(h.db, stranger)).toMatchObject({ status: "ACTIVE", referrerId: null });
+    expect((await customerOf(h.db, referrer))?.card?.balance).toBe(150);
   });
 
   it("recognises a customer imported with the same phone and merges instead of duplicating", async () => {
@@ -323,7 +311,7 @@ describe(`onboarding on ${testDbKind}`, () => {
       "Нашли вас в нашей базе по номеру телефона — история покупок сохранена.",
     );
     await nina.pressButton("Пропустить");
-    const merged = await customerOf(nina);
+    const merged = await customerOf(h.db, nina);
     expect(merged?.id).toBe(imported.id);
     expect(merged).toMatchObject({ status: "ACTIVE", name: "Нина Иванова", source: "import" });
     expect(await h.db.prisma.customer.count({ where: { phone: "+79995550001" } })).toBe(1);
