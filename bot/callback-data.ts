@@ -21,13 +21,13 @@ export const cb = {
   dataDeleteCancel: "data:delete:cancel",
 } as const;
 
-export const editableFields = ["name", "phone", "birthday", "city", "email"] as const;
+export const editableFields = ["name", "phone", "birthday", "gender", "city", "email"] as const;
 export type EditableField = (typeof editableFields)[number];
 
 export const cbPatterns = {
   gender: /^gender:(FEMALE|MALE|OTHER)$/,
   historyPage: /^history:(\d{1,4})$/,
-  editField: /^edit:(name|phone|birthday|city|email)$/,
+  editField: /^edit:(name|phone|birthday|gender|city|email)$/,
   language: /^language:(ru|en)$/,
   marketingToggle: /^settings:marketing:(on|off)$/,
 } as const;

@@ -24,13 +24,12 @@ import { attachDeps } from "./middlewares/attach-deps.ts";
 import { loadCustomer } from "./middlewares/load-customer.ts";
 import { DatabaseStorage } from "./storage.ts";
 
-/** Update types the bot asks Telegram for; my_chat_member is not sent unless listed. */
-export const allowedUpdates = [
-  "message",
-  "edited_message",
-  "callback_query",
-  "my_chat_member",
-] as const;
+/**
+ * Update types the bot asks Telegram for; my_chat_member is not sent unless listed. Edits of old
+ * messages are left out on purpose: an answer, once given, is saved, and an edit arriving while
+ * a later question waits would only be misread as the answer to it.
+ */
+export const allowedUpdates = ["message", "callback_query", "my_chat_member"] as const;
 
 /**
  * Bump when a conversation's code changes so that state saved by the old code is not replayed

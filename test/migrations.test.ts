@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -154,6 +154,21 @@ describe.runIf(testDbKind === "pglite")("PGlite data directory", () => {
     cleanups.unshift(() => second.close());
     expect(second.migrations.applied).toEqual([]);
     expect(await second.prisma.customer.count({ where: { referralCode: "KEEP" } })).toBe(1);
+  });
+
+  it("refuses a data directory another live process is using, and takes over a stale lock", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "loyalty-pglite-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // pid 1 is always alive; a huge pid never is.
+    await writeFile(join(dir, "loyalty.lock"), "1");
+    await expect(openDatabase({ kind: "pglite", dataDir: dir })).rejects.toThrow(
+      /in use by another process \(pid 1\)/,
+    );
+    await writeFile(join(dir, "loyalty.lock"), "999999999");
+    const db = await openDatabase({ kind: "pglite", dataDir: dir });
+    expect(await readFile(join(dir, "loyalty.lock"), "utf8")).toBe(String(process.pid));
+    await db.close();
+    await expect(readFile(join(dir, "loyalty.lock"), "utf8")).rejects.toThrow(/ENOENT/);
   });
 });
 

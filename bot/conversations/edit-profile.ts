@@ -1,6 +1,7 @@
 import { type EditableField, editableFields } from "../callback-data.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import {
+  askGender,
   askName,
   askPhone,
   askTextField,
@@ -37,6 +38,8 @@ export function createEditProfile(deps: StepDeps) {
           suggested: undefined,
           escape: "cancel",
         })) !== null;
+    } else if (field === "gender") {
+      saved = await askGender(conversation, ctx, deps, { customerId, escape: "cancel" });
     } else if (field === "phone") {
       saved = (await askPhone(conversation, ctx, deps, { customerId, escape: "cancel" })) !== null;
     } else {

@@ -288,7 +288,7 @@ export async function askGender(
   options: { customerId: string; escape: Escape },
 ): Promise<boolean> {
   await ctx.reply(ctx.t("onboarding-gender"), {
-    reply_markup: genderKeyboard(ctx.t, options.escape === "skip"),
+    reply_markup: genderKeyboard(ctx.t, options.escape),
   });
   const answer = await collect<"FEMALE" | "MALE" | "OTHER" | Skipped>(conversation, async (c) => {
     if (isEscape(c, options.escape)) {

@@ -119,6 +119,7 @@ profile-view =
     Name: { $name }
     Phone: { $phone }
     Birthday: { $birthday }
+    Gender: { $gender }
     City: { $city }
     E-mail: { $email }
 profile-edit-hint = What would you like to change?
@@ -126,6 +127,10 @@ btn-edit-name = Name
 btn-edit-phone = Phone
 btn-edit-birthday = Birthday
 btn-edit-city = City
+btn-edit-gender = Gender
+gender-FEMALE = female
+gender-MALE = male
+gender-OTHER = not specified
 btn-edit-email = E-mail
 profile-saved = Saved ✅
 profile-edit-cancelled = Change cancelled.
@@ -156,6 +161,22 @@ data-view =
     🗂 Your data. You can get everything we keep about you, or delete it.
 btn-data-export = 📄 Export my data
 btn-data-delete = 🗑 Delete my data
+data-export-summary =
+    What we keep about you:
+    Name: { $name }
+    Phone: { $phone }
+    Birthday: { $birthday }
+    City: { $city }
+    E-mail: { $email }
+    Card: { $card }, { points }
+    Purchases: { $purchases }
+    Consent to data processing: { $consentAt }
+    Offers and news: { $marketing ->
+        [yes] yes
+       *[no] no
+    }
+    Events in your history: { $events }
+    Everything in full is in the file below.
 data-export-caption = All the data we keep about you.
 data-delete-confirm =
     Delete your data? We will erase your name, phone, answers and message history; the card will be closed and its points lost. This cannot be undone.

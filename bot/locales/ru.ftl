@@ -120,6 +120,7 @@ profile-view =
     Имя: { $name }
     Телефон: { $phone }
     День рождения: { $birthday }
+    Пол: { $gender }
     Город: { $city }
     E-mail: { $email }
 profile-edit-hint = Что изменить?
@@ -127,6 +128,10 @@ btn-edit-name = Имя
 btn-edit-phone = Телефон
 btn-edit-birthday = День рождения
 btn-edit-city = Город
+btn-edit-gender = Пол
+gender-FEMALE = женский
+gender-MALE = мужской
+gender-OTHER = не указан
 btn-edit-email = E-mail
 profile-saved = Сохранено ✅
 profile-edit-cancelled = Изменение отменено.
@@ -157,6 +162,22 @@ data-view =
     🗂 Ваши данные. Можно получить всё, что мы о вас храним, или удалить это.
 btn-data-export = 📄 Выгрузить мои данные
 btn-data-delete = 🗑 Удалить мои данные
+data-export-summary =
+    Что мы о вас храним:
+    Имя: { $name }
+    Телефон: { $phone }
+    День рождения: { $birthday }
+    Город: { $city }
+    E-mail: { $email }
+    Карта: { $card }, { points }
+    Покупок: { $purchases }
+    Согласие на обработку данных: { $consentAt }
+    Предложения и новости: { $marketing ->
+        [yes] да
+       *[no] нет
+    }
+    Событий в истории: { $events }
+    Всё целиком — в файле ниже.
 data-export-caption = Все данные, которые мы о вас храним.
 data-delete-confirm =
     Удалить ваши данные? Мы сотрём имя, телефон, ответы и историю общения, карта будет закрыта, баллы сгорят. Это нельзя отменить.

@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type MigrationLogger, type MigrationReport, migrate } from "../../prisma/migrator.ts";
 import { PrismaClient } from "./client.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { pgliteAdapter } from "./pglite-adapter.ts";
 import { pgliteSession, pgSession } from "./sql-session.ts";
 
@@ -34,7 +35,11 @@ export async function openDatabase(
 
 async function openPglite(dataDir: string | undefined, logger?: MigrationLogger) {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
+  const pglite = await PGlite.create(dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   try {
     const migrations = await migrate(pgliteSession(pglite), { logger });
     const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
@@ -48,10 +53,12 @@ async function openPglite(dataDir: string | undefined, logger?: MigrationLogger)
       async close() {
         await prisma.$disconnect();
         await pglite.close();
+        await unlock();
       },
     };
   } catch (error) {
     await pglite.close();
+    await unlock();
     throw error;
   }
 }

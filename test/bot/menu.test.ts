@@ -103,6 +103,12 @@ describe(`customer menu on ${testDbKind}`, () => {
     await user.pressButton("Имя");
     await user.sendText("Павел Петрович");
     await user.pressReplyButton("👤 Профиль");
+    await user.pressButton("Пол");
+    await user.pressButton("Мужской");
+    expect(lastText(user)).toBe("Сохранено ✅");
+
+    await user.pressReplyButton("👤 Профиль");
+    expect(lastText(user)).toContain("Пол: мужской");
     expect(lastText(user)).toContain("Имя: Павел Петрович");
     expect(lastText(user)).toContain("День рождения: 02.03.1985");
     const customer = await customerOf(h.db, user);
@@ -148,6 +154,11 @@ describe(`customer menu on ${testDbKind}`, () => {
     const user = await onboardedUser("Таня");
     await user.pressReplyButton("🗂 Мои данные");
     await user.pressButton("📄 Выгрузить мои данные");
+    const summary = user.messages().at(-2)?.text ?? "";
+    expect(summary).toContain("Что мы о вас храним:");
+    expect(summary).toContain("Имя: Таня");
+    expect(summary).toContain(`Телефон: +7998${String(user.id).padStart(7, "0")}`);
+    expect(summary).toContain("100 баллов");
     const doc = user.lastMessage()?.document;
     expect(doc?.file_name).toBe("my-data.json");
     const data = JSON.parse(doc?.bytes.toString("utf8") ?? "{}");

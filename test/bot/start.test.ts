@@ -30,6 +30,20 @@ describe(`/start on ${testDbKind}`, () => {
     expect(events.map((e) => e.type)).toEqual(["bot.started"]);
   });
 
+  it("asks Telegram for block/unblock updates and registers its command menu", async () => {
+    const webhook = h.emulator.callsOf("setWebhook").at(-1);
+    expect(webhook?.params.allowed_updates).toEqual([
+      "message",
+      "callback_query",
+      "my_chat_member",
+    ]);
+    expect(webhook?.params.secret_token).toBe("test-webhook-secret-0123456789");
+    const commands = h.emulator
+      .callsOf("setMyCommands")
+      .map((c) => c.params.language_code ?? "default");
+    expect(commands).toEqual(["ru", "en", "default"]);
+  });
+
   it("speaks English to an English Telegram user", async () => {
     const bob = h.user({ id: 1002, first_name: "Bob", language_code: "en-GB" });
     await bob.sendCommand("/start");

@@ -21,6 +21,22 @@ chats.filter(hears("menu-data"), requireCard, async (ctx) => {
 chats.callbackQuery(cb.dataExport, requireCard, async (ctx) => {
   await ctx.answerCallbackQuery();
   const data = await exportCustomerData(ctx.deps.db, ctx.customer?.id ?? "");
+  const none = ctx.t("not-set");
+  await ctx.reply(
+    ctx.t("data-export-summary", {
+      name: data.profile.name ?? none,
+      phone: data.profile.phone ?? none,
+      birthday: data.profile.birthday ?? none,
+      city: data.profile.city ?? none,
+      email: data.profile.email ?? none,
+      card: data.card?.number ?? none,
+      count: data.card?.balance ?? 0,
+      purchases: data.purchases.length,
+      consentAt: data.consents.dataProcessing.at?.slice(0, 10) ?? none,
+      marketing: data.consents.marketing.granted ? "yes" : "no",
+      events: data.timeline.length,
+    }),
+  );
   const file = Buffer.from(JSON.stringify(data, null, 2), "utf8");
   await ctx.replyWithDocument(new InputFile(file, "my-data.json"), {
     caption: ctx.t("data-export-caption"),

@@ -17,6 +17,7 @@ function profileText(ctx: BotContext): string {
     birthday: c?.birthday
       ? `${String(c.birthday.getUTCDate()).padStart(2, "0")}.${String(c.birthday.getUTCMonth() + 1).padStart(2, "0")}.${c.birthday.getUTCFullYear()}`
       : none,
+    gender: c?.gender ? ctx.t(`gender-${c.gender}`) : none,
     city: c?.city ?? none,
     email: c?.email ?? none,
   });
@@ -28,8 +29,9 @@ function editKeyboard(ctx: BotContext): InlineKeyboard {
     .text(ctx.t("btn-edit-phone"), cb.editField("phone"))
     .row()
     .text(ctx.t("btn-edit-birthday"), cb.editField("birthday"))
-    .text(ctx.t("btn-edit-city"), cb.editField("city"))
+    .text(ctx.t("btn-edit-gender"), cb.editField("gender"))
     .row()
+    .text(ctx.t("btn-edit-city"), cb.editField("city"))
     .text(ctx.t("btn-edit-email"), cb.editField("email"));
 }
 

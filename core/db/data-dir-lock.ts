@@ -1,0 +1,36 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * PGlite is PostgreSQL inside this process: two processes opening the same data directory
+ * would corrupt it, and PGlite itself does not prevent that. A lock file holding the owner's pid
+ * does; a lock left by a crashed process (its pid is gone) is taken over.
+ */
+export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, "loyalty.lock");
+  try {
+    await writeFile(path, String(process.pid), { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const owner = Number((await readFile(path, "utf8").catch(() => "")).trim());
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(
+        `The embedded database in ${dir} is in use by another process (pid ${owner}). Stop that process, or set DATA_DIR to another folder.`,
+      );
+    }
+    await writeFile(path, String(process.pid));
+  }
+  return async () => {
+    await rm(path, { force: true });
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
