@@ -9,6 +9,7 @@ import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts
 import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
 import type { StepContext } from "./conversations/steps.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
+import { helpFeature } from "./features/help.ts";
 import { cardFeature } from "./features/menu/card.ts";
 import { historyFeature } from "./features/menu/history.ts";
 import { inviteFeature } from "./features/menu/invite.ts";
@@ -18,8 +19,9 @@ import { settingsFeature } from "./features/menu/settings.ts";
 import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { errorHandler } from "./handlers/error.ts";
-import { createI18n } from "./i18n.ts";
+import { createI18n, supportedLanguages } from "./i18n.ts";
 import type { InFlightUpdates } from "./in-flight.ts";
+import { menuLabels } from "./keyboards/main-menu.ts";
 import { attachDeps } from "./middlewares/attach-deps.ts";
 import { loadCustomer } from "./middlewares/load-customer.ts";
 import { DatabaseStorage } from "./storage.ts";
@@ -94,23 +96,28 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(chatMemberFeature);
   protectedBot.use(leaveConversationsOnStart);
   // Inside a conversation only the plugins listed here run; i18n is needed for every reply.
+  const stepDeps = {
+    ...deps,
+    menuLabels: menuLabels((locale, key) => i18n.t(locale, key), supportedLanguages),
+  };
   const inside = {
     plugins: [createI18n<StepContext>(deps.config.defaultLanguage)],
     maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS,
   };
   protectedBot.use(
-    createConversation<BotContext, StepContext>(createOnboarding({ ...deps, i18n }), {
+    createConversation<BotContext, StepContext>(createOnboarding({ ...stepDeps, i18n }), {
       id: ONBOARDING,
       ...inside,
     }),
   );
   protectedBot.use(
-    createConversation<BotContext, StepContext>(createEditProfile(deps), {
+    createConversation<BotContext, StepContext>(createEditProfile(stepDeps), {
       id: EDIT_PROFILE,
       ...inside,
     }),
   );
   protectedBot.use(startFeature);
+  protectedBot.use(helpFeature);
   protectedBot.use(cardFeature);
   protectedBot.use(historyFeature);
   protectedBot.use(profileFeature);

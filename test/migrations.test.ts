@@ -157,18 +157,20 @@ describe.runIf(testDbKind === "pglite")("PGlite data directory", () => {
   });
 
   it("refuses a data directory another live process is using, and takes over a stale lock", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "loyalty-pglite-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const parent = await mkdtemp(join(tmpdir(), "loyalty-pglite-"));
+    cleanups.push(() => rm(parent, { recursive: true, force: true }));
+    const dir = join(parent, "pglite");
+    const lock = join(parent, "pglite.lock");
     // pid 1 is always alive; a huge pid never is.
-    await writeFile(join(dir, "loyalty.lock"), "1");
+    await writeFile(lock, "1");
     await expect(openDatabase({ kind: "pglite", dataDir: dir })).rejects.toThrow(
       /in use by another process \(pid 1\)/,
     );
-    await writeFile(join(dir, "loyalty.lock"), "999999999");
+    await writeFile(lock, "999999999");
     const db = await openDatabase({ kind: "pglite", dataDir: dir });
-    expect(await readFile(join(dir, "loyalty.lock"), "utf8")).toBe(String(process.pid));
+    expect(await readFile(lock, "utf8")).toBe(String(process.pid));
     await db.close();
-    await expect(readFile(join(dir, "loyalty.lock"), "utf8")).rejects.toThrow(/ENOENT/);
+    await expect(readFile(lock, "utf8")).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -27,7 +27,10 @@ import {
  */
 export type StepContext = Context & I18nFlavor;
 export type StepConversation = Conversation<BotContext, StepContext>;
-export type StepDeps = Pick<BotDeps, "db" | "config">;
+export type StepDeps = Pick<BotDeps, "db" | "config"> & {
+  /** Main-menu button texts in every language: pressing one leaves an edit. */
+  menuLabels: ReadonlySet<string>;
+};
 
 /** How the person may leave a question without answering it. */
 export type Escape = "none" | "skip" | "cancel";
@@ -59,12 +62,29 @@ export async function closeButtons(c: StepContext): Promise<void> {
 export async function collect<T>(
   conversation: StepConversation,
   handle: (c: StepContext) => Promise<T | undefined>,
+  leave?: (c: StepContext) => boolean,
 ): Promise<T> {
   for (;;) {
     const c = await conversation.wait();
+    // The person moved on (a menu button, a command): end the question and let the rest of
+    // the bot handle the update, instead of saving "💳 My card" as their city.
+    if (leave?.(c)) await conversation.halt({ next: true });
     const result = await handle(c);
     if (result !== undefined) return result;
   }
+}
+
+// Callback data of menu features (history pages, profile edits, settings, my data).
+const menuCallback = /^(history|edit|language|settings|data):/;
+
+/** In an edit started from the menu, using the menu or a command means "never mind". */
+function leavesEdit(deps: StepDeps, escape: Escape) {
+  if (escape !== "cancel") return undefined;
+  return (c: StepContext): boolean => {
+    const text = c.message?.text;
+    if (text !== undefined) return deps.menuLabels.has(text) || text.startsWith("/");
+    return menuCallback.test(c.callbackQuery?.data ?? "");
+  };
 }
 
 /** Answers a callback query that this step does not expect; returns true if it was one. */
@@ -109,28 +129,32 @@ export async function askName(
     keyboard?.row().text(ctx.t("btn-cancel"), cb.cancel);
   await ctx.reply(ctx.t("onboarding-name"), keyboard ? { reply_markup: keyboard } : {});
 
-  const answer = await collect<string | Skipped>(conversation, async (c) => {
-    if (isEscape(c, options.escape)) {
-      await closeButtons(c);
-      return SKIPPED;
-    }
-    if (c.callbackQuery?.data === cb.nameKeep && suggestion?.ok) {
-      await closeButtons(c);
-      return suggestion.value;
-    }
-    if (await ignoreStaleButton(c)) return undefined;
-    const text = c.message?.text;
-    if (text === undefined) {
-      await c.reply(c.t("text-expected"));
-      return undefined;
-    }
-    const parsed = parseName(text);
-    if (!parsed.ok) {
-      await c.reply(c.t(`invalid-${parsed.reason}`));
-      return undefined;
-    }
-    return parsed.value;
-  });
+  const answer = await collect<string | Skipped>(
+    conversation,
+    async (c) => {
+      if (isEscape(c, options.escape)) {
+        await closeButtons(c);
+        return SKIPPED;
+      }
+      if (c.callbackQuery?.data === cb.nameKeep && suggestion?.ok) {
+        await closeButtons(c);
+        return suggestion.value;
+      }
+      if (await ignoreStaleButton(c)) return undefined;
+      const text = c.message?.text;
+      if (text === undefined) {
+        await c.reply(c.t("text-expected"));
+        return undefined;
+      }
+      const parsed = parseName(text);
+      if (!parsed.ok) {
+        await c.reply(c.t(`invalid-${parsed.reason}`));
+        return undefined;
+      }
+      return parsed.value;
+    },
+    leavesEdit(deps, options.escape),
+  );
   if (answer === SKIPPED) return null;
   await conversation.external(() =>
     updateProfile(deps.db, {
@@ -183,6 +207,7 @@ export async function askPhone(
         if (canLeave && text === leaveLabel) return SKIPPED;
         return { raw: text, verified: false };
       },
+      leavesEdit(deps, options.escape),
     );
     if (input === SKIPPED) {
       await ctx.reply(
@@ -241,30 +266,34 @@ export async function askTextField(
   const keyboard = escapeKeyboard(ctx, options.escape);
   await ctx.reply(ctx.t(textPrompts[options.field]), keyboard ? { reply_markup: keyboard } : {});
   const now = await conversation.now();
-  const answer = await collect<string | Skipped>(conversation, async (c) => {
-    if (isEscape(c, options.escape)) {
-      await closeButtons(c);
-      return SKIPPED;
-    }
-    if (await ignoreStaleButton(c)) return undefined;
-    const text = c.message?.text;
-    if (text === undefined) {
-      await c.reply(c.t("text-expected"));
-      return undefined;
-    }
-    const parsed =
-      options.field === "birthday"
-        ? parseBirthday(text, new Date(now))
-        : options.field === "city"
-          ? parseCity(text)
-          : parseEmail(text);
-    if (!parsed.ok) {
-      await c.reply(c.t(`invalid-${parsed.reason}`));
-      return undefined;
-    }
-    // Dates do not survive the JSON round trip of conversation state; keep the raw text.
-    return text;
-  });
+  const answer = await collect<string | Skipped>(
+    conversation,
+    async (c) => {
+      if (isEscape(c, options.escape)) {
+        await closeButtons(c);
+        return SKIPPED;
+      }
+      if (await ignoreStaleButton(c)) return undefined;
+      const text = c.message?.text;
+      if (text === undefined) {
+        await c.reply(c.t("text-expected"));
+        return undefined;
+      }
+      const parsed =
+        options.field === "birthday"
+          ? parseBirthday(text, new Date(now))
+          : options.field === "city"
+            ? parseCity(text)
+            : parseEmail(text);
+      if (!parsed.ok) {
+        await c.reply(c.t(`invalid-${parsed.reason}`));
+        return undefined;
+      }
+      // Dates do not survive the JSON round trip of conversation state; keep the raw text.
+      return text;
+    },
+    leavesEdit(deps, options.escape),
+  );
   if (answer === SKIPPED) return false;
   await conversation.external(() => {
     const change =
@@ -290,20 +319,24 @@ export async function askGender(
   await ctx.reply(ctx.t("onboarding-gender"), {
     reply_markup: genderKeyboard(ctx.t, options.escape),
   });
-  const answer = await collect<"FEMALE" | "MALE" | "OTHER" | Skipped>(conversation, async (c) => {
-    if (isEscape(c, options.escape)) {
-      await closeButtons(c);
-      return SKIPPED;
-    }
-    const match = cbPatterns.gender.exec(c.callbackQuery?.data ?? "");
-    if (match?.[1]) {
-      await closeButtons(c);
-      return match[1] as "FEMALE" | "MALE" | "OTHER";
-    }
-    if (await ignoreStaleButton(c)) return undefined;
-    await c.reply(c.t("press-button-hint"));
-    return undefined;
-  });
+  const answer = await collect<"FEMALE" | "MALE" | "OTHER" | Skipped>(
+    conversation,
+    async (c) => {
+      if (isEscape(c, options.escape)) {
+        await closeButtons(c);
+        return SKIPPED;
+      }
+      const match = cbPatterns.gender.exec(c.callbackQuery?.data ?? "");
+      if (match?.[1]) {
+        await closeButtons(c);
+        return match[1] as "FEMALE" | "MALE" | "OTHER";
+      }
+      if (await ignoreStaleButton(c)) return undefined;
+      await c.reply(c.t("press-button-hint"));
+      return undefined;
+    },
+    leavesEdit(deps, options.escape),
+  );
   if (answer === SKIPPED) return false;
   await conversation.external(() =>
     updateProfile(deps.db, {

@@ -16,3 +16,20 @@ export function mainMenuKeyboard(t: T): Keyboard {
     .resized()
     .persistent();
 }
+
+export const menuKeys = [
+  "menu-card",
+  "menu-history",
+  "menu-profile",
+  "menu-invite",
+  "menu-settings",
+  "menu-data",
+] as const;
+
+/** Every menu button text in every language, to recognise a menu press anywhere. */
+export function menuLabels(
+  translate: (locale: string, key: string) => string,
+  locales: readonly string[],
+) {
+  return new Set(locales.flatMap((locale) => menuKeys.map((key) => translate(locale, key))));
+}

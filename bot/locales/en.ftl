@@ -184,6 +184,13 @@ btn-data-delete-confirm = Yes, delete everything
 data-deleted = Your data has been deleted. Thank you for being with us! If you want to come back, press /start.
 data-delete-cancelled = All right, nothing is deleted.
 
+## Help
+help-customer =
+    Everything is in the menu below: your card with a QR code for the till, points history, profile, inviting friends, settings and your data.
+    /start — back to the beginning.
+help-newcomer =
+    This is a loyalty program bot: a card that collects points with purchases and gifts. Press /start to get your card.
+
 ## Errors
 error-generic = Something went wrong. We are looking into it — please try again a little later.
 

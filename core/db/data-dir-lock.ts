@@ -1,13 +1,14 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 
 /**
  * PGlite is PostgreSQL inside this process: two processes opening the same data directory
  * would corrupt it, and PGlite itself does not prevent that. A lock file holding the owner's pid
- * does; a lock left by a crashed process (its pid is gone) is taken over.
+ * does; a lock left by a crashed process (its pid is gone) is taken over. The lock file sits
+ * next to the directory (`<dir>.lock`): PGlite treats a non-empty directory as an existing
+ * cluster, so nothing of ours may live inside it.
  */
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
-  const path = join(dir, "loyalty.lock");
+  const path = `${dir.replace(/[/\\]+$/, "")}.lock`;
   try {
     await writeFile(path, String(process.pid), { flag: "wx" });
   } catch (error) {

@@ -116,6 +116,24 @@ describe(`customer menu on ${testDbKind}`, () => {
     expect(edits).toEqual(expect.arrayContaining([{ field: "birthday" }, { field: "name" }]));
   });
 
+  it("leaves an edit when the customer uses the menu instead of answering", async () => {
+    const user = await onboardedUser("Лиза");
+    await user.pressReplyButton("👤 Профиль");
+    await user.pressButton("Город");
+    expect(lastText(user)).toBe("Из какого вы города?");
+    await user.pressReplyButton("💳 Моя карта");
+    expect(user.lastMessage()?.caption).toContain("Баланс: 100 баллов");
+    await user.sendText("Самара");
+    expect(lastText(user)).toContain("Я пока не понимаю это сообщение");
+    expect((await customerOf(h.db, user))?.city).toBeNull();
+
+    await user.pressReplyButton("👤 Профиль");
+    await user.pressButton("E-mail");
+    await user.sendCommand("/help");
+    expect(lastText(user)).toContain("Всё в меню внизу");
+    expect((await customerOf(h.db, user))?.email).toBeNull();
+  });
+
   it("changes the phone from the profile, refusing someone else's contact", async () => {
     const user = await onboardedUser("Рита");
     await user.pressReplyButton("👤 Профиль");

@@ -75,6 +75,24 @@ describe(`/start on ${testDbKind}`, () => {
     ]);
   });
 
+  it("keeps last-seen current, at most one write an hour", async () => {
+    const erin = h.user({ id: 1006, first_name: "Erin", language_code: "en" });
+    await erin.sendCommand("/start");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await h.db.prisma.customer.update({
+      where: { telegramId: 1006n },
+      data: { lastSeenAt: twoHoursAgo },
+    });
+    await erin.sendSticker();
+    const seen = (await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1006n } }))
+      .lastSeenAt;
+    expect(seen.getTime()).toBeGreaterThan(twoHoursAgo.getTime() + 3600_000);
+    await erin.sendSticker();
+    const again = (await h.db.prisma.customer.findUniqueOrThrow({ where: { telegramId: 1006n } }))
+      .lastSeenAt;
+    expect(again).toEqual(seen);
+  });
+
   it("marks a customer who blocks the bot unreachable, and reachable again when they return", async () => {
     const dan = h.user({ id: 1005, first_name: "Dan", language_code: "ru" });
     await dan.sendCommand("/start");
