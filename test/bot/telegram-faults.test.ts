@@ -113,3 +113,49 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
     expect(user.messages()[0]?.text).toContain("Здравствуйте!");
   });
 });
+
+describe(`a failing conversation step under long polling on ${testDbKind}`, () => {
+  it("does not leave the chat stuck (grammY conversations issue 155)", async () => {
+    const polling = await startBotHarness({ mode: "polling" });
+    try {
+      const user = polling.user({
+        id: 4999,
+        first_name: "Яна",
+        language_code: "ru",
+        phone_number: "+79970004999",
+      });
+      // Under polling, replies arrive after the action resolves: wait for the next question.
+      const step = async (action: () => Promise<unknown>, next: string) => {
+        const reply = user.waitForMessage((m) => (m.text ?? "").includes(next));
+        await action();
+        return reply;
+      };
+      await step(() => user.sendCommand("/start"), "согласие на обработку");
+      await step(() => user.pressButton({ data: "consent:yes" }), "Присылать вам");
+      await step(() => user.pressButton({ data: "marketing:no" }), "Как к вам обращаться");
+      await step(() => user.pressButton({ data: "name:keep" }), "Поделитесь номером");
+      await step(() => user.pressReplyButton("📱 Поделиться номером"), "день рождения");
+      await polling.emulator.idle();
+      polling.emulator.injectFault({
+        kind: "500",
+        method: "sendPhoto",
+        times: Number.POSITIVE_INFINITY,
+      });
+      const failure = user.waitForMessage(
+        (m) => m.text?.startsWith("Что-то пошло не так") ?? false,
+      );
+      await user.pressButton({ data: "step:skip" });
+      await failure;
+      polling.emulator.clearFaults();
+
+      const greeting = user.waitForMessage((m) => m.text?.startsWith("С возвращением") ?? false);
+      await user.sendCommand("/start");
+      await greeting;
+      const card = user.waitForMessage((m) => m.caption?.includes("Баланс: 100 баллов") ?? false);
+      await user.pressReplyButton("💳 Моя карта");
+      await card;
+    } finally {
+      await polling.close();
+    }
+  });
+});
