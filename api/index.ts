@@ -4,6 +4,7 @@ import type { ApiDeps, ApiEnv } from "./context.ts";
 import { createErrorHandler, notFound } from "./errors.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 
 export type { ApiDeps } from "./context.ts";
 
@@ -26,6 +27,7 @@ export function createApi(options: CreateApiOptions) {
   api.use(requireAuth(deps));
   api.get("/me", (c) => c.json({ principal: c.get("principal") }));
   api.route("/customers", customerRoutes(deps));
+  api.route("/tokens", tokenRoutes(deps));
   app.route("/api", api);
   return app;
 }

@@ -166,6 +166,72 @@ describe(`admin API on ${testDbKind}`, () => {
   });
 });
 
+describe(`API tokens on ${testDbKind}`, () => {
+  const post = (body: unknown, token = ADMIN_TOKEN) =>
+    api.request("/api/tokens", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  it("lets the owner issue a token shown once, used by staff, listed without secrets, and revoked", async () => {
+    const created = await post({ name: "Касса 2", role: "CASHIER", expiresInDays: 30 });
+    expect(created.status).toBe(201);
+    const { token, apiToken } = (await created.json()) as {
+      token: string;
+      apiToken: { id: string };
+    };
+    expect(token).toMatch(/^lt_/);
+
+    const me = await api.request("/api/me", auth(token));
+    expect(((await me.json()) as { principal: { role: string } }).principal.role).toBe("CASHIER");
+    // A cashier cannot manage tokens.
+    expect((await api.request("/api/tokens", auth(token))).status).toBe(403);
+
+    const list = await (await api.request("/api/tokens", auth())).text();
+    expect(list).toContain("Касса 2");
+    expect(list).not.toContain(token);
+    expect(list).not.toContain("tokenHash");
+
+    const revoked = await api.request(`/api/tokens/${apiToken.id}`, {
+      method: "DELETE",
+      ...auth(),
+    });
+    expect(revoked.status).toBe(200);
+    expect((await api.request("/api/me", auth(token))).status).toBe(401);
+  });
+
+  it("rejects bad token requests precisely", async () => {
+    const invalid = await post({ name: "", role: "KING", expiresInDays: 0 });
+    expect(invalid.status).toBe(400);
+    const body = (await invalid.json()) as {
+      error: { details: { issues: Array<{ field: string }> } };
+    };
+    expect(body.error.details.issues.map((i) => i.field).sort()).toEqual([
+      "expiresInDays",
+      "name",
+      "role",
+    ]);
+
+    const malformed = await post("{not json");
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: "bad_request" } });
+
+    const unknownStaff = await post({
+      name: "x",
+      role: "CASHIER",
+      staffId: "00000000-0000-4000-8000-000000000000",
+    });
+    expect(unknownStaff.status).toBe(404);
+
+    const missing = await api.request("/api/tokens/00000000-0000-4000-8000-000000000000", {
+      method: "DELETE",
+      ...auth(),
+    });
+    expect(missing.status).toBe(404);
+  });
+});
+
 describe(`admin API failures on ${testDbKind}`, () => {
   it("answers 500 without a stack trace when the database fails mid-request", async () => {
     const own = await openTestDatabase();
