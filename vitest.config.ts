@@ -21,6 +21,7 @@ export default defineConfig({
           name: "pglite",
           include: ["test/**/*.test.ts"],
           exclude: ["test/unit/**"],
+          globalSetup: ["test/support/global-setup.ts"],
           env: { TEST_DB_KIND: "pglite" },
         },
       },

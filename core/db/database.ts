@@ -20,8 +20,12 @@ export type Database = {
 };
 
 export type DatabaseOptions =
-  /** `dataDir` undefined = in memory (tests). */
-  { kind: "pglite"; dataDir?: string } | { kind: "postgres"; url: string; poolSize?: number };
+  /**
+   * `dataDir` undefined = in memory (tests). `template`: a dump (PGlite's dumpDataDir) to start
+   * from instead of an empty cluster; pending migrations still run on top of it.
+   */
+  | { kind: "pglite"; dataDir?: string; template?: Blob }
+  | { kind: "postgres"; url: string; poolSize?: number };
 
 /** Opens the database, brings its schema up to date, and returns a ready Prisma client. */
 export async function openDatabase(
@@ -29,14 +33,21 @@ export async function openDatabase(
   logger?: MigrationLogger,
 ): Promise<Database> {
   return options.kind === "pglite"
-    ? openPglite(options.dataDir, logger)
+    ? openPglite(options.dataDir, options.template, logger)
     : openPostgres(options.url, options.poolSize ?? 10, logger);
 }
 
-async function openPglite(dataDir: string | undefined, logger?: MigrationLogger) {
+async function openPglite(
+  dataDir: string | undefined,
+  template: Blob | undefined,
+  logger?: MigrationLogger,
+) {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
-  const pglite = await PGlite.create(dataDir).catch(async (error: unknown) => {
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(template ? { loadDataDir: template } : {}),
+  }).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });

@@ -1,8 +1,20 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import pg from "pg";
+import { inject } from "vitest";
 import { type Database, type DatabaseOptions, openDatabase } from "../../core/db/database.ts";
 
 export type TestDbKind = "pglite" | "postgres";
+
+let template: Blob | undefined;
+
+/** The migrated template made by global-setup.ts, read once per test file. */
+async function pgliteTemplate(): Promise<Blob | undefined> {
+  const path = inject("pgliteTemplate");
+  if (!path) return undefined;
+  template ??= new Blob([await readFile(path)]);
+  return template;
+}
 
 export const testDbKind: TestDbKind =
   process.env.TEST_DB_KIND === "postgres" ? "postgres" : "pglite";
@@ -54,7 +66,11 @@ export async function createEmptyDatabase(kind: TestDbKind = testDbKind): Promis
 /** A migrated database; `close()` also drops it. */
 export async function openTestDatabase(): Promise<Database> {
   const empty = await createEmptyDatabase();
-  const db = await openDatabase(empty.options);
+  const db = await openDatabase(
+    empty.options.kind === "pglite"
+      ? { kind: "pglite", template: await pgliteTemplate() }
+      : empty.options,
+  );
   return {
     ...db,
     async close() {
