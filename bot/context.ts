@@ -1,6 +1,6 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
-import type { Context, SessionFlavor } from "grammy";
+import type { Context, LazySessionFlavor } from "grammy";
 import type { Config } from "../config.ts";
 import type { Customer, PrismaClient } from "../core/db/client.ts";
 import type { Logger } from "../core/logger.ts";
@@ -12,13 +12,16 @@ export type BotDeps = {
   logger: Logger;
 };
 
-/** Small per-chat UI state; anything of business value lives in the domain tables. */
-export type SessionData = {
-  historyPage?: number;
-};
+/**
+ * Per-chat UI state, stored in BotState. Nothing needs it yet (everything of value lives in the
+ * domain tables, and multi-step flows are conversations); it is lazy, so it costs nothing
+ * until a feature reads it.
+ */
+export type SessionData = Record<string, never>;
 
 export type BaseContext = Context &
-  SessionFlavor<SessionData> &
+  // Lazy: read from the database only by a handler that uses it, not on every update.
+  LazySessionFlavor<SessionData> &
   I18nFlavor & {
     logger: Logger;
     deps: BotDeps;

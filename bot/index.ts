@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, session } from "grammy";
+import { Bot, type Context, lazySession } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { blockedDetector } from "./blocked-detector.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
@@ -74,7 +74,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const protectedBot = bot.errorBoundary(errorHandler);
   protectedBot.use(loadCustomer);
   protectedBot.use(
-    session<SessionData, BotContext>({
+    lazySession<SessionData, BotContext>({
       initial: () => ({}),
       getSessionKey: chatKey,
       storage: new DatabaseStorage<SessionData>(deps.db, "session"),

@@ -78,8 +78,8 @@ export async function collect<T>(
 const menuCallback = /^(history|edit|language|settings|data):/;
 
 /** In an edit started from the menu, using the menu or a command means "never mind". */
-function leavesEdit(deps: StepDeps, escape: Escape) {
-  if (escape !== "cancel") return undefined;
+function leavesEdit(deps: StepDeps, way: Escape) {
+  if (way !== "cancel") return undefined;
   return (c: StepContext): boolean => {
     const text = c.message?.text;
     if (text !== undefined) return deps.menuLabels.has(text) || text.startsWith("/");

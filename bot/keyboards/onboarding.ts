@@ -37,13 +37,13 @@ export function cancelKeyboard(t: T): InlineKeyboard {
   return new InlineKeyboard().text(t("btn-cancel"), cb.cancel);
 }
 
-export function genderKeyboard(t: T, escape: "none" | "skip" | "cancel"): InlineKeyboard {
+export function genderKeyboard(t: T, way: "none" | "skip" | "cancel"): InlineKeyboard {
   const keyboard = new InlineKeyboard()
     .text(t("btn-gender-female"), cb.gender("FEMALE"))
     .text(t("btn-gender-male"), cb.gender("MALE"))
     .row()
     .text(t("btn-gender-other"), cb.gender("OTHER"));
-  if (escape === "skip") keyboard.row().text(t("btn-skip"), cb.skip);
-  if (escape === "cancel") keyboard.row().text(t("btn-cancel"), cb.cancel);
+  if (way === "skip") keyboard.row().text(t("btn-skip"), cb.skip);
+  if (way === "cancel") keyboard.row().text(t("btn-cancel"), cb.cancel);
   return keyboard;
 }
