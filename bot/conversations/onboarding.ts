@@ -8,6 +8,7 @@ import {
 } from "../../core/onboarding/consent.ts";
 import { getOnboardingState } from "../../core/onboarding/onboarding-state.ts";
 import { cb } from "../callback-data.ts";
+import { pickLanguage } from "../i18n.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { consentKeyboard, marketingKeyboard } from "../keyboards/onboarding.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
@@ -126,7 +127,11 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
           referrer?.telegramId && referrer.reachable
             ? {
                 chatId: Number(referrer.telegramId),
-                language: referrer.language ?? referrer.telegramLanguage,
+                language: pickLanguage(
+                  referrer.language,
+                  referrer.telegramLanguage,
+                  config.defaultLanguage,
+                ),
               }
             : null,
       };
@@ -138,13 +143,14 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
       await ctx.reply(ctx.t("onboarding-welcome-bonus", { count: result.welcomeCredited }));
     }
     if (result.referrer) {
-      const language = result.referrer.language?.startsWith("en") ? "en" : config.defaultLanguage;
       // The friend hears about their bonus in their own language; a failure here (blocked bot)
       // must not spoil the new customer's onboarding.
       await ctx.api
         .sendMessage(
           result.referrer.chatId,
-          deps.i18n.t(language, "referral-credited", { count: config.loyalty.referralBonus }),
+          deps.i18n.t(result.referrer.language, "referral-credited", {
+            count: config.loyalty.referralBonus,
+          }),
         )
         .catch(() => {});
     }
