@@ -91,7 +91,14 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     });
 
     const webhook = config.webhook
-      ? webhookCallback(bot, "std/http", { secretToken: config.webhook.secret })
+      ? webhookCallback(bot, "std/http", {
+          secretToken: config.webhook.secret,
+          // A slow update (e.g. waiting out a 429) is acknowledged after 20 s and finished in
+          // the background (shutdown still waits for it): failing the request instead would
+          // make Telegram deliver the same update again.
+          timeoutMilliseconds: 20_000,
+          onTimeout: "return",
+        })
       : undefined;
     const api = createApi({
       db: database.prisma,
@@ -101,7 +108,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       ...(webhook ? { webhook } : {}),
     });
     const server = await listen(api.fetch, config.host, config.port);
-    cleanup.unshift(() => closeServer(server));
+    cleanup.unshift(async () => {
+      await closeServer(server);
+      await inFlight.drain();
+    });
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const httpUrl = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
