@@ -83,5 +83,3 @@ export async function exportCustomerData(db: PrismaClient, customerId: string) {
     createdAt: iso(c.createdAt),
   };
 }
-
-export type CustomerDataExport = Awaited<ReturnType<typeof exportCustomerData>>;

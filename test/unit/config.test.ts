@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../config.ts";
+import { ConfigError, configVariables, parseConfig } from "../../config.ts";
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -80,5 +81,11 @@ describe("configuration", () => {
     expect(lines).toEqual([
       expect.stringMatching(/^WEBHOOK_SECRET: required when WEBHOOK_URL is set/),
     ]);
+  });
+
+  it("documents every variable in the README", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const missing = Object.keys(configVariables).filter((name) => !readme.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
   });
 });
