@@ -7,7 +7,6 @@
  * i18n, conversations) costs on top of Telegram plumbing itself. Customers are independent, so
  * updates go in concurrently, `CONCURRENCY` chats at a time.
  */
-import { createServer } from "node:net";
 import { serve } from "@hono/node-server";
 import { Bot, webhookCallback } from "grammy";
 import { startApp } from "../app.ts";
@@ -15,6 +14,7 @@ import { parseConfig } from "../config.ts";
 import { type DatabaseOptions, openDatabase } from "../core/db/database.ts";
 import { silentLogger } from "../core/logger.ts";
 import { createTelegramEmulator, type SimulatedUser } from "../emulator/index.ts";
+import { freePort } from "../test/support/free-port.ts";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -23,17 +23,6 @@ const TOKEN = "123456789:BENCH-token-for-the-local-emulator";
 const databaseOptions: DatabaseOptions = process.env.BENCH_DATABASE_URL
   ? { kind: "postgres", url: process.env.BENCH_DATABASE_URL }
   : { kind: "pglite" };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Runs `journey` for every customer, CONCURRENCY at a time; returns updates per second. */
 async function measure(

@@ -2,8 +2,9 @@ import type { Conversation } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context, InlineKeyboard } from "grammy";
 import { attachPhone } from "../../core/onboarding/attach-phone.ts";
-import { updateProfile } from "../../core/profile/update-profile.ts";
+import { type ProfileChange, updateProfile } from "../../core/profile/update-profile.ts";
 import {
+  type Parsed,
   parseBirthday,
   parseCity,
   parseEmail,
@@ -94,6 +95,16 @@ async function ignoreStaleButton(c: StepContext): Promise<boolean> {
   return true;
 }
 
+/** Saves one answer; inside `external`, so a replay does not write it again. */
+async function saveProfile(
+  conversation: StepConversation,
+  deps: StepDeps,
+  customerId: string,
+  change: ProfileChange,
+): Promise<void> {
+  await conversation.external(() => updateProfile(deps.db, { customerId, change }));
+}
+
 /** A question answered only with one of two inline buttons; anything else gets a hint. */
 export async function askYesNo(
   conversation: StepConversation,
@@ -156,12 +167,7 @@ export async function askName(
     leavesEdit(deps, options.escape),
   );
   if (answer === SKIPPED) return null;
-  await conversation.external(() =>
-    updateProfile(deps.db, {
-      customerId: options.customerId,
-      change: { field: "name", value: answer },
-    }),
-  );
+  await saveProfile(conversation, deps, options.customerId, { field: "name", value: answer });
   return answer;
 }
 
@@ -250,6 +256,17 @@ export async function askPhone(
 
 type TextField = "birthday" | "city" | "email";
 
+function parseTextField(field: TextField, text: string, now: Date): Parsed<ProfileChange, string> {
+  const parsed =
+    field === "birthday"
+      ? parseBirthday(text, now)
+      : field === "city"
+        ? parseCity(text)
+        : parseEmail(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: { field, value: parsed.value } as ProfileChange };
+}
+
 const textPrompts: Record<TextField, string> = {
   birthday: "onboarding-birthday",
   city: "onboarding-city",
@@ -279,12 +296,7 @@ export async function askTextField(
         await c.reply(c.t("text-expected"));
         return undefined;
       }
-      const parsed =
-        options.field === "birthday"
-          ? parseBirthday(text, new Date(now))
-          : options.field === "city"
-            ? parseCity(text)
-            : parseEmail(text);
+      const parsed = parseTextField(options.field, text, new Date(now));
       if (!parsed.ok) {
         await c.reply(c.t(`invalid-${parsed.reason}`));
         return undefined;
@@ -295,18 +307,8 @@ export async function askTextField(
     leavesEdit(deps, options.escape),
   );
   if (answer === SKIPPED) return false;
-  await conversation.external(() => {
-    const change =
-      options.field === "birthday"
-        ? {
-            field: "birthday" as const,
-            value: (parseBirthday(answer, new Date(now)) as { value: Date }).value,
-          }
-        : options.field === "city"
-          ? { field: "city" as const, value: (parseCity(answer) as { value: string }).value }
-          : { field: "email" as const, value: (parseEmail(answer) as { value: string }).value };
-    return updateProfile(deps.db, { customerId: options.customerId, change });
-  });
+  const parsed = parseTextField(options.field, answer, new Date(now));
+  if (parsed.ok) await saveProfile(conversation, deps, options.customerId, parsed.value);
   return true;
 }
 
@@ -338,11 +340,6 @@ export async function askGender(
     leavesEdit(deps, options.escape),
   );
   if (answer === SKIPPED) return false;
-  await conversation.external(() =>
-    updateProfile(deps.db, {
-      customerId: options.customerId,
-      change: { field: "gender", value: answer },
-    }),
-  );
+  await saveProfile(conversation, deps, options.customerId, { field: "gender", value: answer });
   return true;
 }

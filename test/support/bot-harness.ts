@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { type App, startApp } from "../../app.ts";
 import { parseConfig } from "../../config.ts";
 import type { Database } from "../../core/db/database.ts";
@@ -9,6 +8,7 @@ import {
   type UserProfile,
 } from "../../emulator/index.ts";
 import { openTestDatabase } from "./database.ts";
+import { freePort } from "./free-port.ts";
 
 export const TEST_BOT_TOKEN = "123456789:TEST-token-for-the-local-emulator";
 
@@ -21,18 +21,6 @@ export type BotHarness = {
   user(profile: UserProfile): ReturnType<TelegramEmulator["user"]>;
   close(): Promise<void>;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The real app (startApp, exactly as in production) on a fresh test database, talking over HTTP
