@@ -53,6 +53,7 @@ const HELP = `Type a message to send it. Also:
   a, b, ...         press that reply keyboard button
   /contact [phone]  share your phone number        /sticker, /photo   send media
   /block, /unblock  block or unblock the bot        /help, /quit
+  //help            send /help (or any command) to the bot itself
   /anything args    send a bot command`;
 
 /** Latest inline buttons (numbered) and the reply keyboard (lettered) on screen. */
@@ -158,8 +159,16 @@ async function shareContact(number?: string): Promise<void> {
   await act("contact", { phone_number: phone });
 }
 
+function sendCommand(line: string): Promise<void> {
+  const [command = ""] = line.split(/\s+/);
+  const payload = line.slice(command.length).trim();
+  return act("command", { command, ...(payload ? { payload } : {}) });
+}
+
 async function handle(line: string): Promise<void> {
   if (line === "") return;
+  // "//help" sends /help to the bot: the chat's own commands would otherwise shadow it.
+  if (line.startsWith("//")) return sendCommand(line.slice(1));
   const [command = "", ...args] = line.split(/\s+/);
   const rest = line.slice(command.length).trim();
 
@@ -190,8 +199,7 @@ async function handle(line: string): Promise<void> {
       await act(command.slice(1));
       return print(`(you ${command.slice(1)}ed the bot)`);
   }
-  if (command.startsWith("/"))
-    return act("command", { command, ...(rest ? { payload: rest } : {}) });
+  if (command.startsWith("/")) return sendCommand(line);
   return act("text", { text: line });
 }
 

@@ -58,6 +58,7 @@ describe.runIf(testDbKind === "pglite")("npm run chat", () => {
     await type("1", "На карту начислено 100 баллов в подарок.");
     expect(output).toMatch(/\[photo saved to .+\.png\]/);
     await type("a", "Баланс: 100 баллов");
+    await type("//help", "Всё в меню внизу");
     chat.stdin.write("/quit\n");
 
     app.child.kill("SIGTERM");
