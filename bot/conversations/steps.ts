@@ -240,6 +240,10 @@ export async function askPhone(
       await ctx.reply(ctx.t("onboarding-phone-taken"));
       continue;
     }
+    if (result.kind === "needs_staff") {
+      await ctx.reply(ctx.t("onboarding-phone-needs-staff"));
+      continue;
+    }
     if (result.kind === "needs_verification") {
       await ctx.reply(ctx.t("onboarding-phone-needs-verification"));
       continue;

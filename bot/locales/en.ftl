@@ -50,6 +50,8 @@ onboarding-phone-taken =
     This number is already linked to another Telegram account. Please give another number or ask a member of staff.
 onboarding-phone-needs-verification =
     This number is already in our records. To confirm it is yours, press "Share my phone number".
+onboarding-phone-needs-staff =
+    This number is already on another card in our records. Show both cards to a member of staff to have them combined; meanwhile you can give another number.
 onboarding-phone-merged =
     We found you in our records by your phone number — your purchase history is kept.
 onboarding-phone-saved = Thank you, the number is saved.

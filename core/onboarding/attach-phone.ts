@@ -9,7 +9,12 @@ export type AttachPhoneResult =
   /** Typed numbers cannot claim an existing record: the contact button must prove ownership. */
   | { kind: "needs_verification" }
   /** Another Telegram account already owns this number. */
-  | { kind: "taken" };
+  | { kind: "taken" }
+  /**
+   * The customer already has a card and the number is on a separate record without Telegram:
+   * two histories that staff must combine by hand, not something a chat button should decide.
+   */
+  | { kind: "needs_staff" };
 
 /**
  * Attaches a phone (E.164) to the customer behind a Telegram account. When the same number is
@@ -35,7 +40,11 @@ export async function attachPhone(
     if (owner.telegramId !== null) return { kind: "taken" };
     if (!verified) return { kind: "needs_verification" };
 
-    const current = await tx.customer.findUniqueOrThrow({ where: { id: customerId } });
+    const current = await tx.customer.findUniqueOrThrow({
+      where: { id: customerId },
+      include: { card: { select: { id: true } } },
+    });
+    if (current.card) return { kind: "needs_staff" };
     // The Telegram id is unique: release it from the fresh record before the old one takes it.
     await tx.customer.update({ where: { id: current.id }, data: { telegramId: null } });
     await tx.customerEvent.updateMany({

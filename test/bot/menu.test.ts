@@ -140,6 +140,11 @@ describe(`customer menu on ${testDbKind}`, () => {
     await user.pressButton("Телефон");
     await user.shareContact({ phone_number: "+79990001122", user_id: 1 });
     expect(lastText(user)).toContain("Это контакт другого человека");
+    await h.db.prisma.customer.create({
+      data: { referralCode: "IMPMENU1", phone: "+79990003344" },
+    });
+    await user.shareContact({ phone_number: "+79990003344" });
+    expect(lastText(user)).toContain("уже записан в нашей базе на другую карту");
     await user.shareContact({ phone_number: "+79990001122" });
     expect(lastText(user)).toBe("Сохранено ✅");
     expect(await customerOf(h.db, user)).toMatchObject({

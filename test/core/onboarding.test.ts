@@ -144,6 +144,18 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
       expect.arrayContaining(["bot.started", "consent.given", "customer.merged", "phone.verified"]),
     );
 
+    // A customer who already has a card cannot absorb a separate history by a button press.
+    const carded = await consentingCustomer();
+    await completeOnboarding(db.prisma, { customerId: carded.customerId, ...bonuses });
+    await db.prisma.customer.create({ data: { referralCode: "IMPORTED2", phone: "+79990000003" } });
+    expect(
+      await attachPhone(db.prisma, {
+        customerId: carded.customerId,
+        phone: "+79990000003",
+        verified: true,
+      }),
+    ).toEqual({ kind: "needs_staff" });
+
     // Another Telegram account cannot take the same number.
     const other = await consentingCustomer();
     expect(
