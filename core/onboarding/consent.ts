@@ -1,6 +1,7 @@
 import type { TelegramIdentity } from "../customers/telegram-identity.ts";
+import { updateCustomerWithEvent } from "../customers/update-with-event.ts";
 import type { PrismaClient } from "../db/client.ts";
-import { EventType, recordEvent } from "../events.ts";
+import { EventType } from "../events.ts";
 
 /**
  * Consent to personal-data processing. Only after it do we keep the person's Telegram name and
@@ -10,22 +11,20 @@ export async function giveDataConsent(
   db: PrismaClient,
   options: { customerId: string; version: string; identity: TelegramIdentity; now?: Date },
 ): Promise<void> {
-  const now = options.now ?? new Date();
-  await db.$transaction(async (tx) => {
-    await tx.customer.update({
-      where: { id: options.customerId },
-      data: {
-        status: "ONBOARDING",
-        dataConsentAt: now,
-        dataConsentVersion: options.version,
-        dataConsentDeclinedAt: null,
-        telegramFirstName: options.identity.firstName,
-        telegramLastName: options.identity.lastName ?? null,
-        telegramUsername: options.identity.username ?? null,
-      },
-    });
-    await recordEvent(tx, options.customerId, EventType.consentGiven, { version: options.version });
-  });
+  await updateCustomerWithEvent(
+    db,
+    options.customerId,
+    {
+      status: "ONBOARDING",
+      dataConsentAt: options.now ?? new Date(),
+      dataConsentVersion: options.version,
+      dataConsentDeclinedAt: null,
+      telegramFirstName: options.identity.firstName,
+      telegramLastName: options.identity.lastName ?? null,
+      telegramUsername: options.identity.username ?? null,
+    },
+    { type: EventType.consentGiven, data: { version: options.version } },
+  );
 }
 
 /**
@@ -36,28 +35,24 @@ export async function declineDataConsent(
   db: PrismaClient,
   options: { customerId: string; version: string; now?: Date },
 ): Promise<void> {
-  const now = options.now ?? new Date();
-  await db.$transaction(async (tx) => {
-    await tx.customer.update({
-      where: { id: options.customerId },
-      data: {
-        status: "DECLINED",
-        dataConsentAt: null,
-        dataConsentVersion: null,
-        dataConsentDeclinedAt: now,
-        telegramFirstName: null,
-        telegramLastName: null,
-        telegramUsername: null,
-        name: null,
-        phone: null,
-        phoneVerified: false,
-        marketingConsent: false,
-      },
-    });
-    await recordEvent(tx, options.customerId, EventType.consentDeclined, {
-      version: options.version,
-    });
-  });
+  await updateCustomerWithEvent(
+    db,
+    options.customerId,
+    {
+      status: "DECLINED",
+      dataConsentAt: null,
+      dataConsentVersion: null,
+      dataConsentDeclinedAt: options.now ?? new Date(),
+      telegramFirstName: null,
+      telegramLastName: null,
+      telegramUsername: null,
+      name: null,
+      phone: null,
+      phoneVerified: false,
+      marketingConsent: false,
+    },
+    { type: EventType.consentDeclined, data: { version: options.version } },
+  );
 }
 
 /** Offers and campaigns go only to customers who said yes here; service messages go to all. */
@@ -65,19 +60,17 @@ export async function setMarketingConsent(
   db: PrismaClient,
   options: { customerId: string; granted: boolean; version: string; now?: Date },
 ): Promise<void> {
-  const now = options.now ?? new Date();
-  await db.$transaction(async (tx) => {
-    await tx.customer.update({
-      where: { id: options.customerId },
-      data: {
-        marketingConsent: options.granted,
-        marketingConsentAt: now,
-        marketingConsentVersion: options.version,
-      },
-    });
-    await recordEvent(tx, options.customerId, EventType.marketingConsentChanged, {
-      granted: options.granted,
-      version: options.version,
-    });
-  });
+  await updateCustomerWithEvent(
+    db,
+    options.customerId,
+    {
+      marketingConsent: options.granted,
+      marketingConsentAt: options.now ?? new Date(),
+      marketingConsentVersion: options.version,
+    },
+    {
+      type: EventType.marketingConsentChanged,
+      data: { granted: options.granted, version: options.version },
+    },
+  );
 }

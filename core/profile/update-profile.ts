@@ -1,5 +1,6 @@
+import { updateCustomerWithEvent } from "../customers/update-with-event.ts";
 import type { Gender, Prisma, PrismaClient } from "../db/client.ts";
-import { EventType, recordEvent } from "../events.ts";
+import { EventType } from "../events.ts";
 
 export type ProfileChange =
   | { field: "name"; value: string }
@@ -26,13 +27,12 @@ export async function updateProfile(
           birthDay: change.value.getUTCDate(),
         }
       : { [change.field]: change.value };
-  await db.$transaction(async (tx) => {
-    await tx.customer.update({ where: { id: options.customerId }, data });
-    await recordEvent(
-      tx,
-      options.customerId,
-      change.field === "language" ? EventType.languageChanged : EventType.profileEdited,
-      change.field === "language" ? { language: change.value } : { field: change.field },
-    );
-  });
+  await updateCustomerWithEvent(
+    db,
+    options.customerId,
+    data,
+    change.field === "language"
+      ? { type: EventType.languageChanged, data: { language: change.value } }
+      : { type: EventType.profileEdited, data: { field: change.field } },
+  );
 }
