@@ -142,6 +142,9 @@ invite-text =
     Invite a friend with your personal link — when they get their card, you receive { points }.
     Your link: { $link }
 
+btn-invite-share = 📤 Send to a friend
+invite-share-text = Join the { $business } loyalty program and get bonus points!
+
 ## Settings
 settings-view =
     ⚙️ Settings

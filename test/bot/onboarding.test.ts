@@ -280,6 +280,15 @@ describe(`onboarding on ${testDbKind}`, () => {
     const code = (await customerOf(h.db, referrer))?.referralCode;
     await referrer.pressReplyButton("🎁 Пригласить друга");
     expect(lastText(referrer)).toContain(`https://t.me/loyalty_test_bot?start=ref_${code}`);
+    const invite = referrer.lastMessage()?.reply_markup;
+    const share =
+      invite && "inline_keyboard" in invite ? invite.inline_keyboard[0]?.[0] : undefined;
+    expect(share?.text).toBe("📤 Отправить другу");
+    const shareUrl = new URL((share as { url: string }).url);
+    expect(shareUrl.origin + shareUrl.pathname).toBe("https://t.me/share/url");
+    expect(shareUrl.searchParams.get("url")).toBe(
+      `https://t.me/loyalty_test_bot?start=ref_${code}`,
+    );
 
     const friend = newUser({ first_name: "Лев" });
     await onboard(friend, `ref_${code}`);
