@@ -217,7 +217,7 @@ export async function askPhone(
     );
     if (input === SKIPPED) {
       await ctx.reply(
-        ctx.t(options.escape === "cancel" ? "profile-edit-cancelled" : "onboarding-menu-hint"),
+        ctx.t(options.escape === "cancel" ? "profile-edit-cancelled" : "onboarding-phone-skipped"),
         {
           reply_markup: { remove_keyboard: true },
         },

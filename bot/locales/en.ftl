@@ -66,7 +66,7 @@ onboarding-city = Which city are you from?
 onboarding-email = Your e-mail for receipts and news:
 onboarding-card-ready = Done! Your loyalty card is issued 🎉
 onboarding-welcome-bonus = { points } have been added to your card as a gift.
-onboarding-menu-hint = The menu is on the buttons at the bottom of the screen.
+onboarding-phone-skipped = All right, we'll go on without a phone number. You can add it later in your profile.
 
 ## Validation
 invalid-name_empty = The name cannot be empty. Please write what we should call you.
@@ -98,7 +98,6 @@ menu-profile = 👤 Profile
 menu-invite = 🎁 Invite a friend
 menu-settings = ⚙️ Settings
 menu-data = 🗂 My data
-menu-hint = Choose an item on the buttons below.
 
 ## History
 history-empty = No purchases or points yet.

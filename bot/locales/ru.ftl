@@ -67,7 +67,7 @@ onboarding-city = Из какого вы города?
 onboarding-email = Ваш e-mail для чеков и новостей:
 onboarding-card-ready = Готово! Ваша карта лояльности выпущена 🎉
 onboarding-welcome-bonus = На карту начислено { points } в подарок.
-onboarding-menu-hint = Меню — на кнопках внизу экрана.
+onboarding-phone-skipped = Хорошо, продолжим без телефона. Его можно добавить позже в профиле.
 
 ## Validation
 invalid-name_empty = Имя не может быть пустым. Напишите, как к вам обращаться.
@@ -99,7 +99,6 @@ menu-profile = 👤 Профиль
 menu-invite = 🎁 Пригласить друга
 menu-settings = ⚙️ Настройки
 menu-data = 🗂 Мои данные
-menu-hint = Выберите пункт меню на кнопках внизу.
 
 ## History
 history-empty = Пока нет ни покупок, ни начислений.

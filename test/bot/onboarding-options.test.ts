@@ -36,6 +36,9 @@ describe(`onboarding as the owner configured it, on ${testDbKind}`, () => {
     await user.pressButton("✅ Оксана");
     expect(user.lastMessage()?.text).toContain("или пропустите этот шаг");
     await user.pressReplyButton("Пропустить");
+    expect(user.messages().at(-2)?.text).toBe(
+      "Хорошо, продолжим без телефона. Его можно добавить позже в профиле.",
+    );
     expect(user.lastMessage()?.text).toBe("Укажите, пожалуйста, пол:");
     await user.sendText("женский");
     expect(user.lastMessage()?.text).toBe("Пожалуйста, нажмите одну из кнопок выше.");
