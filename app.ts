@@ -33,6 +33,11 @@ export type StartAppOptions = {
   logger?: Logger;
   /** Skips getMe (tests); otherwise the bot introduces itself to the Bot API at start. */
   botInfo?: UserFromGetMe;
+  /**
+   * Called when the bot can no longer receive updates (e.g. polling refused with 401 after the
+   * token was revoked, or 409 because another process polls with it). main.ts shuts down.
+   */
+  onFatal?: (error: unknown) => void;
   /** An already open database (tests); the app then leaves closing it to the caller. */
   database?: Database;
   /** Where logs go (default stdout); tests capture them to check nothing personal leaks. */
@@ -147,6 +152,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       await bot.api.deleteWebhook();
       runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
       const handle = runner;
+      handle.task()?.catch((error: unknown) => {
+        logger.fatal({ err: error }, "receiving updates stopped");
+        options.onFatal?.(error);
+      });
       // First in line at shutdown: stop fetching, then wait for updates being handled.
       cleanup.unshift(async () => {
         if (handle.isRunning()) await handle.stop();

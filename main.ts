@@ -17,7 +17,8 @@ try {
   process.exit(78);
 }
 
-const app = await startApp(config).catch((error: unknown) => {
+let shutdown: (code: number) => void = (code) => process.exit(code);
+const app = await startApp(config, { onFatal: () => shutdown(1) }).catch((error: unknown) => {
   process.stderr.write(
     `Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
   );
@@ -48,22 +49,29 @@ if (app.emulator) {
 }
 
 let shuttingDown = false;
+shutdown = (code) => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  const force = setTimeout(() => {
+    app.logger.error("shutdown took too long; exiting");
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  app.stop().then(
+    () => {
+      app.logger.info("stopped");
+      process.exit(code);
+    },
+    () => process.exit(1),
+  );
+};
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    if (shuttingDown) return;
-    shuttingDown = true;
     app.logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => {
-      app.logger.error("shutdown took too long; exiting");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    app.stop().then(
-      () => {
-        app.logger.info("stopped");
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
+    shutdown(0);
   });
 }
+// A stray rejection is a bug to log, not a reason to drop every customer's conversation.
+process.on("unhandledRejection", (reason) => {
+  app.logger.error({ err: reason }, "unhandled promise rejection");
+});

@@ -73,6 +73,24 @@ describe.runIf(testDbKind === "pglite")("npm start with no configuration", () =>
     expect((await proc.exit(10_000)).code).toBe(0);
   });
 
+  it("shuts down with exit code 1 when Telegram stops giving it updates", async () => {
+    const dataDir = await tempDir();
+    const proc = track(
+      startMain({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", EMULATOR_PORT: "0" }),
+    );
+    const ready = await proc.waitForLog("ready");
+    // Another process taking the bot over with a webhook makes getUpdates answer 409 Conflict.
+    const conflict = await fetch(`${ready.emulatorUrl}/bot123456:TEST/setWebhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: "http://127.0.0.1:9/elsewhere" }),
+    });
+    expect(conflict.status).toBe(200);
+    const { code } = await proc.exit(20_000);
+    expect(code).toBe(1);
+    await proc.waitForLog("receiving updates stopped");
+  });
+
   it("refuses bad configuration with one clear line per problem and exit code 78", async () => {
     const proc = track(
       startMain({
