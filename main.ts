@@ -25,15 +25,6 @@ const app = await startApp(config, { onFatal: () => shutdown(1) }).catch((error:
   process.exit(1);
 });
 
-app.logger.info(
-  {
-    httpUrl: app.httpUrl,
-    mode: app.mode,
-    database: app.database.kind,
-    emulatorUrl: app.emulator?.apiRoot,
-  },
-  "ready",
-);
 if (app.emulator) {
   process.stdout.write(
     [
@@ -47,6 +38,17 @@ if (app.emulator) {
     ].join("\n"),
   );
 }
+
+// Last, so that whoever waits for "ready" has everything above it.
+app.logger.info(
+  {
+    httpUrl: app.httpUrl,
+    mode: app.mode,
+    database: app.database.kind,
+    emulatorUrl: app.emulator?.apiRoot,
+  },
+  "ready",
+);
 
 let shuttingDown = false;
 shutdown = (code) => {
