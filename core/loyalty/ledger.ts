@@ -35,19 +35,20 @@ export async function postLedgerEntry(
   });
   if (existing) return { entry: existing, duplicate: true };
 
-  const moved = await tx.loyaltyCard.updateMany({
+  // One statement both checks and moves the balance, and returns the new one.
+  const [card] = await tx.loyaltyCard.updateManyAndReturn({
     where: { id: options.cardId, balance: { gte: -options.delta } },
     data: { balance: { increment: options.delta } },
+    select: { balance: true },
   });
-  if (moved.count === 0) {
-    const card = await tx.loyaltyCard.findUnique({ where: { id: options.cardId } });
-    if (!card) throw new AppError("not_found", "Card not found");
+  if (!card) {
+    const existingCard = await tx.loyaltyCard.findUnique({ where: { id: options.cardId } });
+    if (!existingCard) throw new AppError("not_found", "Card not found");
     throw new AppError("insufficient_points", "Not enough points on the card", {
-      balance: card.balance,
+      balance: existingCard.balance,
       requested: -options.delta,
     });
   }
-  const card = await tx.loyaltyCard.findUniqueOrThrow({ where: { id: options.cardId } });
   const entry = await tx.pointsEntry.create({
     data: {
       cardId: options.cardId,
