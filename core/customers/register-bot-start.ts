@@ -4,6 +4,7 @@ import { EventType, recordEvent } from "../events.ts";
 import { parseStartPayload } from "./deep-link.ts";
 import { generateReferralCode } from "./referral-code.ts";
 import type { TelegramIdentity } from "./telegram-identity.ts";
+import { touchLastSeen } from "./touch-last-seen.ts";
 
 export type RegisterBotStartOptions = {
   identity: TelegramIdentity;
@@ -86,18 +87,13 @@ async function recordReturn(
   customer: Customer,
   source: string | null,
 ): Promise<RegisterBotStartResult> {
-  const updated = await db.$transaction(async (tx) => {
-    const touched = await tx.customer.update({
-      where: { id: customer.id },
-      data: { lastSeenAt: new Date() },
-    });
-    await recordEvent(tx, customer.id, EventType.botStarted, {
-      firstVisit: false,
-      ...(source ? { source } : {}),
-    });
-    return touched;
+  await recordEvent(db, customer.id, EventType.botStarted, {
+    firstVisit: false,
+    ...(source ? { source } : {}),
   });
-  return { customer: updated, kind: kindOf(updated) };
+  // Same hourly policy as every other update (the bot has usually just touched it already).
+  customer.lastSeenAt = await touchLastSeen(db, customer);
+  return { customer, kind: kindOf(customer) };
 }
 
 function kindOf(customer: Customer): VisitorKind {

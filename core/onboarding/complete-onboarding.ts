@@ -1,4 +1,4 @@
-import type { Customer, LoyaltyCard, PrismaClient } from "../db/client.ts";
+import type { Customer, LoyaltyCard, Prisma, PrismaClient } from "../db/client.ts";
 import { AppError, isUniqueViolation } from "../errors.ts";
 import { EventType, recordEvent } from "../events.ts";
 import { generateCardNumber } from "../loyalty/card-number.ts";
@@ -43,7 +43,7 @@ export async function completeOnboarding(
 }
 
 async function completeInTransaction(
-  tx: Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0],
+  tx: Prisma.TransactionClient,
   options: CompleteOnboardingOptions,
 ): Promise<CompleteOnboardingResult> {
   const now = options.now ?? new Date();

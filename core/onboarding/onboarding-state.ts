@@ -11,19 +11,14 @@ export type OnboardingState = {
   marketingAnswered: boolean;
   name: string | null;
   phone: string | null;
-  phoneVerified: boolean;
   answered: { birthday: boolean; gender: boolean; city: boolean; email: boolean };
-  hasCard: boolean;
 };
 
 export async function getOnboardingState(
   db: PrismaClient,
   telegramId: number,
 ): Promise<OnboardingState | null> {
-  const c = await db.customer.findUnique({
-    where: { telegramId: BigInt(telegramId) },
-    include: { card: { select: { id: true } } },
-  });
+  const c = await db.customer.findUnique({ where: { telegramId: BigInt(telegramId) } });
   if (!c) return null;
   return {
     customerId: c.id,
@@ -32,13 +27,11 @@ export async function getOnboardingState(
     marketingAnswered: c.marketingConsentAt !== null,
     name: c.name,
     phone: c.phone,
-    phoneVerified: c.phoneVerified,
     answered: {
       birthday: c.birthday !== null,
       gender: c.gender !== null,
       city: c.city !== null,
       email: c.email !== null,
     },
-    hasCard: c.card !== null,
   };
 }
