@@ -1,13 +1,15 @@
 import type { Customer, CustomerEvent, LoyaltyCard, PointsEntry } from "../core/db/client.ts";
+import { tierProgress } from "../core/loyalty/tiers.ts";
 
 // JSON has no BigInt: Telegram ids and money in minor units become strings, dates ISO strings.
 
-export function presentCard(card: LoyaltyCard | null) {
+/** The tier is derived from total spend, never stored, so it cannot disagree with the bot. */
+export function presentCard(card: LoyaltyCard | null, totalSpentMinor: bigint) {
   if (!card) return null;
   return {
     number: card.number,
     status: card.status,
-    tier: card.tier,
+    tier: tierProgress(totalSpentMinor).current.key,
     balance: card.balance,
     issuedAt: card.issuedAt.toISOString(),
   };
@@ -46,7 +48,10 @@ export function presentCustomer(customer: Customer & { card?: LoyaltyCard | null
       totalSpentMinor: customer.totalSpentMinor.toString(),
       lastPurchaseAt: customer.lastPurchaseAt?.toISOString() ?? null,
     },
-    card: customer.card === undefined ? undefined : presentCard(customer.card),
+    card:
+      customer.card === undefined
+        ? undefined
+        : presentCard(customer.card, customer.totalSpentMinor),
     createdAt: customer.createdAt.toISOString(),
     lastSeenAt: customer.lastSeenAt.toISOString(),
   };

@@ -190,6 +190,7 @@ describe(`customer menu on ${testDbKind}`, () => {
       phone: `+7998${String(user.id).padStart(7, "0")}`,
     });
     expect(data.card.balance).toBe(100);
+    expect(data.card.tier).toBe("base");
     expect(data.pointsHistory).toEqual([expect.objectContaining({ kind: "WELCOME", points: 100 })]);
     expect(data.consents.dataProcessing.version).toBe("2026-11");
   });
