@@ -51,7 +51,7 @@ function isEscape(c: StepContext, way: Escape): boolean {
 }
 
 /** Removes the buttons from the message a button was pressed on, so it cannot be pressed again. */
-export async function closeButtons(c: StepContext): Promise<void> {
+async function closeButtons(c: StepContext): Promise<void> {
   await c.answerCallbackQuery().catch(() => {});
   if (c.callbackQuery?.message) await c.editMessageReplyMarkup().catch(() => {});
 }
@@ -60,7 +60,7 @@ export async function closeButtons(c: StepContext): Promise<void> {
  * Waits for updates until `handle` accepts one. A button from an older message (a double tap)
  * is acknowledged silently; everything else `handle` rejects has already been answered by it.
  */
-export async function collect<T>(
+async function collect<T>(
   conversation: StepConversation,
   handle: (c: StepContext) => Promise<T | undefined>,
   leave?: (c: StepContext) => boolean,
@@ -93,6 +93,47 @@ async function ignoreStaleButton(c: StepContext): Promise<boolean> {
   if (!c.callbackQuery) return false;
   await c.answerCallbackQuery().catch(() => {});
   return true;
+}
+
+/**
+ * `collect` for a question that may be skipped or cancelled: its Skip/Cancel button ends it
+ * with SKIPPED, and in a menu-started edit the menu or a command leaves it.
+ */
+function collectAnswer<T>(
+  conversation: StepConversation,
+  deps: StepDeps,
+  way: Escape,
+  handle: (c: StepContext) => Promise<T | undefined>,
+): Promise<T | Skipped> {
+  return collect<T | Skipped>(
+    conversation,
+    async (c) => {
+      if (isEscape(c, way)) {
+        await closeButtons(c);
+        return SKIPPED;
+      }
+      return handle(c);
+    },
+    leavesEdit(deps, way),
+  );
+}
+
+/** The text of a message, if it parses; otherwise the person gets the specific hint. */
+async function parsedText<T>(
+  c: StepContext,
+  parse: (text: string) => Parsed<T, string>,
+): Promise<T | undefined> {
+  const text = c.message?.text;
+  if (text === undefined) {
+    await c.reply(c.t("text-expected"));
+    return undefined;
+  }
+  const parsed = parse(text);
+  if (!parsed.ok) {
+    await c.reply(c.t(`invalid-${parsed.reason}`));
+    return undefined;
+  }
+  return parsed.value;
 }
 
 /** Saves one answer; inside `external`, so a replay does not write it again. */
@@ -140,45 +181,32 @@ export async function askName(
     keyboard?.row().text(ctx.t("btn-cancel"), cb.cancel);
   await ctx.reply(ctx.t("onboarding-name"), keyboard ? { reply_markup: keyboard } : {});
 
-  const answer = await collect<string | Skipped>(
-    conversation,
-    async (c) => {
-      if (isEscape(c, options.escape)) {
-        await closeButtons(c);
-        return SKIPPED;
-      }
-      if (c.callbackQuery?.data === cb.nameKeep && suggestion?.ok) {
-        await closeButtons(c);
-        return suggestion.value;
-      }
-      if (await ignoreStaleButton(c)) return undefined;
-      const text = c.message?.text;
-      if (text === undefined) {
-        await c.reply(c.t("text-expected"));
-        return undefined;
-      }
-      const parsed = parseName(text);
-      if (!parsed.ok) {
-        await c.reply(c.t(`invalid-${parsed.reason}`));
-        return undefined;
-      }
-      return parsed.value;
-    },
-    leavesEdit(deps, options.escape),
-  );
+  const answer = await collectAnswer(conversation, deps, options.escape, async (c) => {
+    if (c.callbackQuery?.data === cb.nameKeep && suggestion?.ok) {
+      await closeButtons(c);
+      return suggestion.value;
+    }
+    if (await ignoreStaleButton(c)) return undefined;
+    return parsedText(c, parseName);
+  });
   if (answer === SKIPPED) return null;
   await saveProfile(conversation, deps, options.customerId, { field: "name", value: answer });
   return answer;
 }
 
-export type PhoneStepResult = { customerId: string; merged: boolean } | null;
+/** Why a number was not attached, as the hint the person gets before trying again. */
+const phoneRefusals = {
+  taken: "onboarding-phone-taken",
+  needs_staff: "onboarding-phone-needs-staff",
+  needs_verification: "onboarding-phone-needs-verification",
+} as const;
 
 export async function askPhone(
   conversation: StepConversation,
   ctx: StepContext,
   deps: StepDeps,
   options: { customerId: string; escape: Escape },
-): Promise<PhoneStepResult> {
+): Promise<{ customerId: string } | null> {
   const canLeave = options.escape !== "none";
   const leaveLabel = options.escape === "cancel" ? ctx.t("btn-cancel") : ctx.t("btn-skip");
   const keyboard = sharePhoneKeyboard(ctx.t, false);
@@ -236,16 +264,8 @@ export async function askPhone(
         verified: input.verified,
       }),
     );
-    if (result.kind === "taken") {
-      await ctx.reply(ctx.t("onboarding-phone-taken"));
-      continue;
-    }
-    if (result.kind === "needs_staff") {
-      await ctx.reply(ctx.t("onboarding-phone-needs-staff"));
-      continue;
-    }
-    if (result.kind === "needs_verification") {
-      await ctx.reply(ctx.t("onboarding-phone-needs-verification"));
+    if (result.kind !== "saved" && result.kind !== "merged") {
+      await ctx.reply(ctx.t(phoneRefusals[result.kind]));
       continue;
     }
     await ctx.reply(
@@ -254,7 +274,7 @@ export async function askPhone(
         reply_markup: { remove_keyboard: true },
       },
     );
-    return { customerId: result.customerId, merged: result.kind === "merged" };
+    return { customerId: result.customerId };
   }
 }
 
@@ -287,29 +307,14 @@ export async function askTextField(
   const keyboard = escapeKeyboard(ctx, options.escape);
   await ctx.reply(ctx.t(textPrompts[options.field]), keyboard ? { reply_markup: keyboard } : {});
   const now = await conversation.now();
-  const answer = await collect<string | Skipped>(
-    conversation,
-    async (c) => {
-      if (isEscape(c, options.escape)) {
-        await closeButtons(c);
-        return SKIPPED;
-      }
-      if (await ignoreStaleButton(c)) return undefined;
-      const text = c.message?.text;
-      if (text === undefined) {
-        await c.reply(c.t("text-expected"));
-        return undefined;
-      }
+  const answer = await collectAnswer(conversation, deps, options.escape, async (c) => {
+    if (await ignoreStaleButton(c)) return undefined;
+    // Dates do not survive the JSON round trip of conversation state; keep the raw text.
+    return parsedText(c, (text) => {
       const parsed = parseTextField(options.field, text, new Date(now));
-      if (!parsed.ok) {
-        await c.reply(c.t(`invalid-${parsed.reason}`));
-        return undefined;
-      }
-      // Dates do not survive the JSON round trip of conversation state; keep the raw text.
-      return text;
-    },
-    leavesEdit(deps, options.escape),
-  );
+      return parsed.ok ? { ok: true, value: text } : parsed;
+    });
+  });
   if (answer === SKIPPED) return false;
   const parsed = parseTextField(options.field, answer, new Date(now));
   if (parsed.ok) await saveProfile(conversation, deps, options.customerId, parsed.value);
@@ -325,24 +330,16 @@ export async function askGender(
   await ctx.reply(ctx.t("onboarding-gender"), {
     reply_markup: genderKeyboard(ctx.t, options.escape),
   });
-  const answer = await collect<"FEMALE" | "MALE" | "OTHER" | Skipped>(
-    conversation,
-    async (c) => {
-      if (isEscape(c, options.escape)) {
-        await closeButtons(c);
-        return SKIPPED;
-      }
-      const match = cbPatterns.gender.exec(c.callbackQuery?.data ?? "");
-      if (match?.[1]) {
-        await closeButtons(c);
-        return match[1] as "FEMALE" | "MALE" | "OTHER";
-      }
-      if (await ignoreStaleButton(c)) return undefined;
-      await c.reply(c.t("press-button-hint"));
-      return undefined;
-    },
-    leavesEdit(deps, options.escape),
-  );
+  const answer = await collectAnswer(conversation, deps, options.escape, async (c) => {
+    const match = cbPatterns.gender.exec(c.callbackQuery?.data ?? "");
+    if (match?.[1]) {
+      await closeButtons(c);
+      return match[1] as "FEMALE" | "MALE" | "OTHER";
+    }
+    if (await ignoreStaleButton(c)) return undefined;
+    await c.reply(c.t("press-button-hint"));
+    return undefined;
+  });
   if (answer === SKIPPED) return false;
   await saveProfile(conversation, deps, options.customerId, { field: "gender", value: answer });
   return true;
