@@ -3,6 +3,7 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, lazySession } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import type { Customer } from "../core/db/client.ts";
 import { blockedDetector } from "./blocked-detector.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
@@ -80,7 +81,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       storage: new DatabaseStorage<SessionData>(deps.db, "session"),
     }),
   );
-  const i18n = createI18n<BotContext>(deps.config.defaultLanguage);
+  // One instance for outside and inside conversations: the locale files are read once.
+  const i18n = createI18n<Context & { customer?: Customer | null }>(deps.config.defaultLanguage);
   protectedBot.use(i18n);
   protectedBot.use(
     conversations<BotContext, BotContext>({
@@ -101,7 +103,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     menuLabels: menuLabels((locale, key) => i18n.t(locale, key), supportedLanguages),
   };
   const inside = {
-    plugins: [createI18n<StepContext>(deps.config.defaultLanguage)],
+    plugins: [i18n],
     maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS,
   };
   protectedBot.use(
