@@ -4,7 +4,7 @@ import { getHistory, type HistoryPage } from "../../../core/loyalty/history.ts";
 import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
 import { formatRubles } from "../../views/card.ts";
-import { requireCard } from "./require-card.ts";
+import { withCard } from "./require-card.ts";
 
 const PAGE_SIZE = 10;
 
@@ -47,27 +47,33 @@ async function render(
   };
 }
 
-chats.filter(hears("menu-history"), requireCard, async (ctx) => {
-  const history = await getHistory(ctx.deps.db, {
-    customerId: ctx.customer?.id ?? "",
-    page: 1,
-    pageSize: PAGE_SIZE,
-  });
-  const { text, keyboard } = await render(ctx, history);
-  await ctx.reply(text, { reply_markup: keyboard });
-});
+chats.filter(
+  hears("menu-history"),
+  withCard(async (ctx) => {
+    const history = await getHistory(ctx.deps.db, {
+      customerId: ctx.customer.id,
+      page: 1,
+      pageSize: PAGE_SIZE,
+    });
+    const { text, keyboard } = await render(ctx, history);
+    await ctx.reply(text, { reply_markup: keyboard });
+  }),
+);
 
-chats.callbackQuery(cbPatterns.historyPage, requireCard, async (ctx) => {
-  const page = Number(ctx.match[1]);
-  const history = await getHistory(ctx.deps.db, {
-    customerId: ctx.customer?.id ?? "",
-    page,
-    pageSize: PAGE_SIZE,
-  });
-  const { text, keyboard } = await render(ctx, history);
-  await ctx.answerCallbackQuery();
-  // A double tap asks for the page already shown; Telegram then says "message is not modified".
-  await ctx.editMessageText(text, { reply_markup: keyboard }).catch((err: unknown) => {
-    if (!String((err as Error).message).includes("not modified")) throw err;
-  });
-});
+chats.callbackQuery(
+  cbPatterns.historyPage,
+  withCard(async (ctx) => {
+    const page = Number(ctx.match[1]);
+    const history = await getHistory(ctx.deps.db, {
+      customerId: ctx.customer.id,
+      page,
+      pageSize: PAGE_SIZE,
+    });
+    const { text, keyboard } = await render(ctx, history);
+    await ctx.answerCallbackQuery();
+    // A double tap asks for the page already shown; Telegram then says "message is not modified".
+    await ctx.editMessageText(text, { reply_markup: keyboard }).catch((err: unknown) => {
+      if (!String((err as Error).message).includes("not modified")) throw err;
+    });
+  }),
+);

@@ -4,54 +4,63 @@ import { deleteCustomerData } from "../../../core/privacy/delete-customer-data.t
 import { exportCustomerData } from "../../../core/privacy/export-customer-data.ts";
 import { cb } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
-import { requireCard } from "./require-card.ts";
+import { withCard } from "./require-card.ts";
 
 export const myDataFeature = new Composer<BotContext>();
 const chats = myDataFeature.chatType("private");
 
-chats.filter(hears("menu-data"), requireCard, async (ctx) => {
-  await ctx.reply(ctx.t("data-view"), {
-    reply_markup: new InlineKeyboard()
-      .text(ctx.t("btn-data-export"), cb.dataExport)
-      .row()
-      .text(ctx.t("btn-data-delete"), cb.dataDelete),
-  });
-});
+chats.filter(
+  hears("menu-data"),
+  withCard(async (ctx) => {
+    await ctx.reply(ctx.t("data-view"), {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t("btn-data-export"), cb.dataExport)
+        .row()
+        .text(ctx.t("btn-data-delete"), cb.dataDelete),
+    });
+  }),
+);
 
-chats.callbackQuery(cb.dataExport, requireCard, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  const data = await exportCustomerData(ctx.deps.db, ctx.customer?.id ?? "");
-  const none = ctx.t("not-set");
-  await ctx.reply(
-    ctx.t("data-export-summary", {
-      name: data.profile.name ?? none,
-      phone: data.profile.phone ?? none,
-      birthday: data.profile.birthday ?? none,
-      city: data.profile.city ?? none,
-      email: data.profile.email ?? none,
-      card: data.card?.number ?? none,
-      count: data.card?.balance ?? 0,
-      purchases: data.purchases.length,
-      consentAt: data.consents.dataProcessing.at?.slice(0, 10) ?? none,
-      marketing: data.consents.marketing.granted ? "yes" : "no",
-      events: data.timeline.length,
-    }),
-  );
-  const file = Buffer.from(JSON.stringify(data, null, 2), "utf8");
-  await ctx.replyWithDocument(new InputFile(file, "my-data.json"), {
-    caption: ctx.t("data-export-caption"),
-  });
-});
+chats.callbackQuery(
+  cb.dataExport,
+  withCard(async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const data = await exportCustomerData(ctx.deps.db, ctx.customer.id);
+    const none = ctx.t("not-set");
+    await ctx.reply(
+      ctx.t("data-export-summary", {
+        name: data.profile.name ?? none,
+        phone: data.profile.phone ?? none,
+        birthday: data.profile.birthday ?? none,
+        city: data.profile.city ?? none,
+        email: data.profile.email ?? none,
+        card: data.card?.number ?? none,
+        count: data.card?.balance ?? 0,
+        purchases: data.purchases.length,
+        consentAt: data.consents.dataProcessing.at?.slice(0, 10) ?? none,
+        marketing: data.consents.marketing.granted ? "yes" : "no",
+        events: data.timeline.length,
+      }),
+    );
+    const file = Buffer.from(JSON.stringify(data, null, 2), "utf8");
+    await ctx.replyWithDocument(new InputFile(file, "my-data.json"), {
+      caption: ctx.t("data-export-caption"),
+    });
+  }),
+);
 
-chats.callbackQuery(cb.dataDelete, requireCard, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.t("data-delete-confirm"), {
-    reply_markup: new InlineKeyboard()
-      .text(ctx.t("btn-data-delete-confirm"), cb.dataDeleteConfirm)
-      .row()
-      .text(ctx.t("btn-cancel"), cb.dataDeleteCancel),
-  });
-});
+chats.callbackQuery(
+  cb.dataDelete,
+  withCard(async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t("data-delete-confirm"), {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t("btn-data-delete-confirm"), cb.dataDeleteConfirm)
+        .row()
+        .text(ctx.t("btn-cancel"), cb.dataDeleteCancel),
+    });
+  }),
+);
 
 chats.callbackQuery(cb.dataDeleteCancel, async (ctx) => {
   await ctx.answerCallbackQuery();

@@ -3,7 +3,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { cb, cbPatterns, type EditableField } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
 import { EDIT_PROFILE } from "../../conversations/edit-profile.ts";
-import { requireCard } from "./require-card.ts";
+import { withCard } from "./require-card.ts";
 
 export const profileFeature = new Composer<BotContext>();
 const chats = profileFeature.chatType("private");
@@ -35,14 +35,20 @@ function editKeyboard(ctx: BotContext): InlineKeyboard {
     .text(ctx.t("btn-edit-email"), cb.editField("email"));
 }
 
-chats.filter(hears("menu-profile"), requireCard, async (ctx) => {
-  await ctx.reply(`${profileText(ctx)}\n\n${ctx.t("profile-edit-hint")}`, {
-    reply_markup: editKeyboard(ctx),
-  });
-});
+chats.filter(
+  hears("menu-profile"),
+  withCard(async (ctx) => {
+    await ctx.reply(`${profileText(ctx)}\n\n${ctx.t("profile-edit-hint")}`, {
+      reply_markup: editKeyboard(ctx),
+    });
+  }),
+);
 
-chats.callbackQuery(cbPatterns.editField, requireCard, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await ctx.conversation.exitAll();
-  await ctx.conversation.enter(EDIT_PROFILE, ctx.match[1] as EditableField);
-});
+chats.callbackQuery(
+  cbPatterns.editField,
+  withCard(async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(EDIT_PROFILE, ctx.match[1] as EditableField);
+  }),
+);

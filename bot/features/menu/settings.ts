@@ -5,7 +5,7 @@ import { updateProfile } from "../../../core/profile/update-profile.ts";
 import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
 import { mainMenuKeyboard } from "../../keyboards/main-menu.ts";
-import { requireCard } from "./require-card.ts";
+import { withCard } from "./require-card.ts";
 
 export const settingsFeature = new Composer<BotContext>();
 const chats = settingsFeature.chatType("private");
@@ -25,43 +25,50 @@ function settingsView(ctx: BotContext) {
   };
 }
 
-chats.filter(hears("menu-settings"), requireCard, async (ctx) => {
-  const { text, keyboard } = settingsView(ctx);
-  await ctx.reply(text, { reply_markup: keyboard });
-});
+chats.filter(
+  hears("menu-settings"),
+  withCard(async (ctx) => {
+    const { text, keyboard } = settingsView(ctx);
+    await ctx.reply(text, { reply_markup: keyboard });
+  }),
+);
 
-chats.callbackQuery(cbPatterns.language, requireCard, async (ctx) => {
-  const language = ctx.match[1] as "ru" | "en";
-  const customer = ctx.customer;
-  await ctx.answerCallbackQuery();
-  if (!customer) return;
-  if (customer.language !== language) {
-    await updateProfile(ctx.deps.db, {
-      customerId: customer.id,
-      change: { field: "language", value: language },
-    });
-    customer.language = language;
-  }
-  await ctx.i18n.renegotiateLocale();
-  // The reply keyboard carries texts too: send it again in the new language.
-  await ctx.reply(ctx.t("settings-language-changed"), { reply_markup: mainMenuKeyboard(ctx.t) });
-});
+chats.callbackQuery(
+  cbPatterns.language,
+  withCard(async (ctx) => {
+    const language = ctx.match[1] as "ru" | "en";
+    const customer = ctx.customer;
+    await ctx.answerCallbackQuery();
+    if (customer.language !== language) {
+      await updateProfile(ctx.deps.db, {
+        customerId: customer.id,
+        change: { field: "language", value: language },
+      });
+      customer.language = language;
+    }
+    await ctx.i18n.renegotiateLocale();
+    // The reply keyboard carries texts too: send it again in the new language.
+    await ctx.reply(ctx.t("settings-language-changed"), { reply_markup: mainMenuKeyboard(ctx.t) });
+  }),
+);
 
-chats.callbackQuery(cbPatterns.marketingToggle, requireCard, async (ctx) => {
-  const granted = ctx.match[1] === "on";
-  const customer = ctx.customer;
-  await ctx.answerCallbackQuery();
-  if (!customer) return;
-  // A double tap asks for the state that is already set: nothing to record.
-  if (customer.marketingConsent !== granted) {
-    await setMarketingConsent(ctx.deps.db, {
-      customerId: customer.id,
-      granted,
-      version: ctx.deps.config.onboarding.consentVersion,
-    });
-    customer.marketingConsent = granted;
-  }
-  const { text, keyboard } = settingsView(ctx);
-  await ctx.editMessageText(text, { reply_markup: keyboard }).catch(() => {});
-  await ctx.reply(ctx.t(granted ? "settings-marketing-on" : "settings-marketing-off"));
-});
+chats.callbackQuery(
+  cbPatterns.marketingToggle,
+  withCard(async (ctx) => {
+    const granted = ctx.match[1] === "on";
+    const customer = ctx.customer;
+    await ctx.answerCallbackQuery();
+    // A double tap asks for the state that is already set: nothing to record.
+    if (customer.marketingConsent !== granted) {
+      await setMarketingConsent(ctx.deps.db, {
+        customerId: customer.id,
+        granted,
+        version: ctx.deps.config.onboarding.consentVersion,
+      });
+      customer.marketingConsent = granted;
+    }
+    const { text, keyboard } = settingsView(ctx);
+    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(() => {});
+    await ctx.reply(ctx.t(granted ? "settings-marketing-on" : "settings-marketing-off"));
+  }),
+);
