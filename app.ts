@@ -113,6 +113,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       ...(webhook ? { webhook } : {}),
     });
     const server = await listen(api.fetch, config.host, config.port);
+    // Whichever way updates came in (webhook requests, polling), they have all arrived once the
+    // server is closed and polling stopped; this is where the updates still running finish.
     cleanup.unshift(async () => {
       await closeServer(server);
       await inFlight.drain();
@@ -156,10 +158,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
         logger.fatal({ err: error }, "receiving updates stopped");
         options.onFatal?.(error);
       });
-      // First in line at shutdown: stop fetching, then wait for updates being handled.
+      // First in line at shutdown: stop fetching (updates in flight finish in the server step).
       cleanup.unshift(async () => {
         if (handle.isRunning()) await handle.stop();
-        await inFlight.drain();
       });
     }
 
