@@ -3,7 +3,7 @@ import { type RunnerHandle, run } from "@grammyjs/runner";
 import { type ServerType, serve } from "@hono/node-server";
 import { Api, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { createApi } from "./api/index.ts";
+import { createApi, type UpdatesStatus } from "./api/index.ts";
 import { setBotCommands } from "./bot/commands.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
@@ -12,7 +12,7 @@ import { type Database, openDatabase } from "./core/db/database.ts";
 import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
-import { createTelegramEmulator, type TelegramEmulator } from "./emulator/index.ts";
+import type { TelegramEmulator } from "./emulator/index.ts";
 
 export type App = {
   logger: Logger;
@@ -44,7 +44,15 @@ export type StartAppOptions = {
   logDestination?: DestinationStream;
 };
 
-/** Runs the bot, the admin API and the scheduler in one process. */
+/**
+ * Runs the bot, the admin API and the scheduler in one process.
+ *
+ * Start-up order, for a fast and honest start: the database (PGlite, a WebAssembly PostgreSQL,
+ * is only loaded when there is no DATABASE_URL) and the Bot API's getMe run side by side; the
+ * HTTP server listens; then the bot starts taking updates, and only from then on /healthz
+ * answers 200. Nothing optional (the Prisma client, QR rendering, the emulator when a token is
+ * set) is loaded on the way.
+ */
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
   const logger =
     options.logger ??
@@ -54,25 +62,36 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
 
-  const database =
-    options.database ??
-    (await openDatabase(
-      config.databaseUrl
-        ? { kind: "postgres", url: config.databaseUrl }
-        : { kind: "pglite", dataDir: join(config.dataDir, "pglite") },
-      logger,
-    ));
-  const cleanup: Array<() => Promise<void>> = options.database ? [] : [() => database.close()];
+  const opening = options.database
+    ? Promise.resolve(options.database)
+    : openDatabase(
+        config.databaseUrl
+          ? { kind: "postgres", url: config.databaseUrl }
+          : { kind: "pglite", dataDir: join(config.dataDir, "pglite") },
+        { logger },
+      );
+  // Handled here so that a failure elsewhere first does not leave an unhandled rejection.
+  opening.catch(() => {});
+  // Undone in reverse order of set-up, whatever step start-up fails at; the database last.
+  const cleanup: Array<() => Promise<void>> = [];
+  if (!options.database) {
+    cleanup.push(async () => {
+      const database = await opening.catch(() => undefined);
+      await database?.close();
+    });
+  }
+
   try {
     let emulator: TelegramEmulator | undefined;
     let token = config.botToken;
     let apiRoot = config.botApiRoot;
     if (!token) {
+      const { createTelegramEmulator } = await import("./emulator/index.ts");
       emulator = createTelegramEmulator({ host: "127.0.0.1", port: config.emulatorPort });
       ({ apiRoot } = await emulator.start());
       token = emulator.token;
       const started = emulator;
-      cleanup.unshift(() => started.stop());
+      cleanup.push(() => started.stop());
     }
 
     // A plain client without auto-retry: a wrong token or an unreachable API root must stop
@@ -84,17 +103,21 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           `Cannot reach the Telegram Bot API at ${apiRoot}: ${(err as Error).message}`,
         );
       }));
+    const database = await opening;
+
     const inFlight = new InFlightUpdates();
     const bot = createBot({
       token,
       apiRoot,
-      db: database.prisma,
+      sql: database.sql,
+      prisma: database.prisma,
       config,
       logger,
       botInfo,
       inFlight,
     });
 
+    let updates: UpdatesStatus = "starting";
     const webhook = config.webhook
       ? webhookCallback(bot, "std/http", {
           secretToken: config.webhook.secret,
@@ -110,12 +133,14 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       config,
       logger,
       ping: () => database.ping(),
+      updates: () => updates,
       ...(webhook ? { webhook } : {}),
     });
     const server = await listen(api.fetch, config.host, config.port);
     // Whichever way updates came in (webhook requests, polling), they have all arrived once the
     // server is closed and polling stopped; this is where the updates still running finish.
-    cleanup.unshift(async () => {
+    cleanup.push(async () => {
+      updates = "stopped";
       await closeServer(server);
       await inFlight.drain();
     });
@@ -131,38 +156,42 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           name: "purge-stale-bot-state",
           schedule: "30 3 * * *",
           run: async () => {
-            await purgeStaleBotState(database.prisma, { olderThanDays: 30 });
+            await purgeStaleBotState(database.sql, { olderThanDays: 30 });
           },
         },
       ],
     });
     scheduler.start();
-    cleanup.unshift(() => scheduler.stop());
+    cleanup.push(() => scheduler.stop());
 
-    await setBotCommands(bot.api).catch((err: unknown) =>
-      logger.warn({ err }, "could not set the bot's command menu"),
-    );
-
-    let runner: RunnerHandle | undefined;
     if (config.webhook) {
       await bot.api.setWebhook(config.webhook.url, {
         secret_token: config.webhook.secret,
         allowed_updates: [...allowedUpdates],
       });
+      updates = "webhook";
     } else {
       // Polling and a webhook exclude each other on Telegram's side.
       await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
-      const handle = runner;
-      handle.task()?.catch((error: unknown) => {
+      const runner: RunnerHandle = run(bot, {
+        runner: { fetch: { allowed_updates: [...allowedUpdates] } },
+      });
+      updates = "polling";
+      runner.task()?.catch((error: unknown) => {
+        updates = "stopped";
         logger.fatal({ err: error }, "receiving updates stopped");
         options.onFatal?.(error);
       });
       // First in line at shutdown: stop fetching (updates in flight finish in the server step).
-      cleanup.unshift(async () => {
-        if (handle.isRunning()) await handle.stop();
+      cleanup.push(async () => {
+        if (runner.isRunning()) await runner.stop();
       });
     }
+
+    // The command menu is a nicety: set it in the background, never hold up start-up for it.
+    void setBotCommands(bot.api).catch((err: unknown) =>
+      logger.warn({ err }, "could not set the bot's command menu"),
+    );
 
     let stopping: Promise<void> | undefined;
     return {
@@ -184,8 +213,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   }
 }
 
+/** Runs the clean-up steps, last set up first; a failing step does not stop the others. */
 async function runAll(steps: Array<() => Promise<void>>, logger: Logger): Promise<void> {
-  for (const step of steps) {
+  for (const step of [...steps].reverse()) {
     await step().catch((err: unknown) => logger.error({ err }, "shutdown step failed"));
   }
 }

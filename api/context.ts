@@ -3,12 +3,17 @@ import type { Principal } from "../core/access/authenticate.ts";
 import type { PrismaClient } from "../core/db/client.ts";
 import type { Logger } from "../core/logger.ts";
 
+/** How the bot gets updates right now: not yet, by long polling or webhook, or no more. */
+export type UpdatesStatus = "starting" | "polling" | "webhook" | "stopped";
+
 export type ApiDeps = {
   db: PrismaClient;
   config: Config;
   logger: Logger;
   /** Database liveness for /healthz. */
   ping(): Promise<void>;
+  /** Whether the bot takes updates, for /healthz. */
+  updates(): UpdatesStatus;
 };
 
 export type ApiEnv = {

@@ -6,7 +6,7 @@ import { customerRoutes } from "./routes/customers.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 
-export type { ApiDeps } from "./context.ts";
+export type { ApiDeps, UpdatesStatus } from "./context.ts";
 
 export type CreateApiOptions = ApiDeps & {
   /** Telegram webhook handler, mounted at /telegram/webhook in webhook mode. */

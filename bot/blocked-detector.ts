@@ -1,6 +1,6 @@
 import type { Transformer } from "grammy";
 import { setReachability } from "../core/customers/reachability.ts";
-import type { PrismaClient } from "../core/db/client.ts";
+import type { Sql } from "../core/db/sql.ts";
 import type { Logger } from "../core/logger.ts";
 
 /**
@@ -8,7 +8,7 @@ import type { Logger } from "../core/logger.ts";
  * private chat and marks the customer unreachable, whoever made the call (a reply, a campaign,
  * a reminder). The error itself still reaches the caller.
  */
-export function blockedDetector(db: PrismaClient, logger: Logger): Transformer {
+export function blockedDetector(sql: Sql, logger: Logger): Transformer {
   return async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok && result.error_code === 403) {
@@ -19,7 +19,7 @@ export function blockedDetector(db: PrismaClient, logger: Logger): Transformer {
         chatId > 0 &&
         /blocked|deactivated/i.test(result.description)
       ) {
-        await setReachability(db, {
+        await setReachability(sql, {
           telegramId: chatId,
           reachable: false,
           reason: "send_failed",

@@ -2,12 +2,17 @@ import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context, LazySessionFlavor } from "grammy";
 import type { Config } from "../config.ts";
-import type { Customer, PrismaClient } from "../core/db/client.ts";
+import type { Customer, LoyaltyCard, PrismaClient } from "../core/db/client.ts";
+import type { Sql } from "../core/db/sql.ts";
 import type { Logger } from "../core/logger.ts";
+import type { PrefetchedState } from "./state-storage.ts";
 
 /** Everything the bot's features need, passed in once by createBot (no globals). */
 export type BotDeps = {
-  db: PrismaClient;
+  /** The hot path: every statement an update makes goes through it (see core/db/sql.ts). */
+  sql: Sql;
+  /** For rare, heavy features (export, deletion); loads on first use. */
+  prisma: PrismaClient;
   config: Config;
   logger: Logger;
 };
@@ -25,8 +30,15 @@ export type BaseContext = Context &
   I18nFlavor & {
     logger: Logger;
     deps: BotDeps;
-    /** The customer behind this update, loaded once per update; null before the first /start. */
+    /**
+     * The customer behind this update, loaded once per update; null before the first /start.
+     * A handler that changes the customer puts the saved row back here.
+     */
     customer: Customer | null;
+    /** Their loyalty card, loaded with them. */
+    card: LoyaltyCard | null;
+    /** Conversation state read along with the customer (see state-storage.ts). */
+    prefetchedState?: PrefetchedState;
   };
 
 export type BotContext = ConversationFlavor<BaseContext>;

@@ -1,12 +1,19 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { conversations, createConversation } from "@grammyjs/conversations";
+import {
+  type ConversationData,
+  conversations,
+  createConversation,
+  type VersionedState,
+} from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, lazySession } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Customer } from "../core/db/client.ts";
 import { blockedDetector } from "./blocked-detector.ts";
+import { chatKey } from "./chat-key.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
+import { conversationLocale } from "./conversations/locale.ts";
 import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
 import type { StepContext } from "./conversations/steps.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
@@ -24,8 +31,8 @@ import { createI18n, supportedLanguages } from "./i18n.ts";
 import type { InFlightUpdates } from "./in-flight.ts";
 import { menuLabels } from "./keyboards/main-menu.ts";
 import { attachDeps } from "./middlewares/attach-deps.ts";
-import { loadCustomer } from "./middlewares/load-customer.ts";
-import { DatabaseStorage } from "./storage.ts";
+import { loadCustomerMiddleware } from "./middlewares/load-customer.ts";
+import { BotStateStorage, conversationStorage } from "./state-storage.ts";
 
 /**
  * Update types the bot asks Telegram for; my_chat_member is not sent unless listed. Edits of old
@@ -38,7 +45,7 @@ export const allowedUpdates = ["message", "callback_query", "my_chat_member"] as
  * Bump when a conversation's code changes so that state saved by the old code is not replayed
  * into the new one (those conversations restart instead).
  */
-export const CONVERSATIONS_VERSION = 1;
+export const CONVERSATIONS_VERSION = 2;
 
 /**
  * A question left unanswered this long is dropped; the next /start resumes from what was saved.
@@ -54,31 +61,35 @@ export type CreateBotOptions = BotDeps & {
   inFlight?: InFlightUpdates;
 };
 
-/** Per-chat key for sequential processing and state; updates without a chat run freely. */
-function chatKey(ctx: Context): string | undefined {
-  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
-}
-
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const { token, apiRoot, botInfo, inFlight, ...deps } = options;
   const bot = new Bot<BotContext>(token, { client: { apiRoot }, ...(botInfo ? { botInfo } : {}) });
 
   // Honour 429 retry_after and retry 5xx, but never park an update for long.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
-  bot.api.config.use(blockedDetector(deps.db, deps.logger));
+  bot.api.config.use(blockedDetector(deps.sql, deps.logger));
 
   if (inFlight) bot.use(inFlight.middleware);
   // One update at a time per chat: conversations and sessions are per-chat state.
   bot.use(sequentialize(chatKey));
   bot.use(attachDeps(deps));
 
+  const conversationState = new BotStateStorage<VersionedState<ConversationData>>(
+    deps.sql,
+    "conversation",
+  );
   const protectedBot = bot.errorBoundary(errorHandler);
-  protectedBot.use(loadCustomer);
+  protectedBot.use(
+    loadCustomerMiddleware((ctx) => {
+      const key = chatKey(ctx);
+      return key === undefined ? undefined : conversationState.key(key);
+    }),
+  );
   protectedBot.use(
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
       getSessionKey: chatKey,
-      storage: new DatabaseStorage<SessionData>(deps.db, "session"),
+      storage: new BotStateStorage<SessionData>(deps.sql, "session"),
     }),
   );
   // One instance for outside and inside conversations: the locale files are read once.
@@ -87,23 +98,23 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(
     conversations<BotContext, BotContext>({
       storage: {
-        type: "key",
+        type: "context",
         version: CONVERSATIONS_VERSION,
-        getStorageKey: chatKey,
-        adapter: new DatabaseStorage(deps.db, "conversation"),
+        adapter: conversationStorage(conversationState, chatKey),
       },
     }),
   );
 
   protectedBot.use(chatMemberFeature);
   protectedBot.use(leaveConversationsOnStart);
-  // Inside a conversation only the plugins listed here run; i18n is needed for every reply.
   const stepDeps = {
     ...deps,
     menuLabels: menuLabels((locale, key) => i18n.t(locale, key), supportedLanguages),
   };
   const inside = {
-    plugins: [i18n],
+    // Inside a conversation only the plugins listed here run: i18n for every reply, then the
+    // customer's own language on top of Telegram's (see conversations/locale.ts).
+    plugins: (conversation: object) => [i18n, conversationLocale(conversation)],
     maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS,
   };
   protectedBot.use(

@@ -9,10 +9,9 @@ const logger = createLogger({ level: "info" });
 const url = process.env.DATABASE_URL;
 const dataDir = join(process.env.DATA_DIR || "./data", "pglite");
 try {
-  const db = await openDatabase(
-    url ? { kind: "postgres", url } : { kind: "pglite", dataDir },
+  const db = await openDatabase(url ? { kind: "postgres", url } : { kind: "pglite", dataDir }, {
     logger,
-  );
+  });
   const { applied, alreadyApplied } = db.migrations;
   process.stdout.write(
     `${db.kind}: ${applied.length} migration(s) applied, ${alreadyApplied.length} already up to date.\n`,

@@ -3,9 +3,18 @@ import type { ApiDeps } from "../context.ts";
 
 const timeoutMs = 2_000;
 
-/** Liveness for load balancers and `npm start` users: is the database answering? */
+/**
+ * Readiness for load balancers, supervisors and `npm start` users: 200 only when the bot takes
+ * updates (polling started, or the webhook registered) and the database answers. During
+ * start-up it answers 503 `starting`, so a start-up is timed to the moment customers get
+ * answers, not to the moment the port opened.
+ */
 export function healthRoutes(deps: ApiDeps) {
   return new Hono().get("/", async (c) => {
+    const updates = deps.updates();
+    if (updates === "starting" || updates === "stopped") {
+      return c.json({ status: updates, updates }, 503);
+    }
     const started = Date.now();
     try {
       await Promise.race([
@@ -14,10 +23,10 @@ export function healthRoutes(deps: ApiDeps) {
           setTimeout(() => reject(new Error("timeout")), timeoutMs).unref(),
         ),
       ]);
-      return c.json({ status: "ok", database: "ok", latencyMs: Date.now() - started });
+      return c.json({ status: "ok", database: "ok", updates, latencyMs: Date.now() - started });
     } catch (err) {
       deps.logger.warn({ err }, "health check: database not answering");
-      return c.json({ status: "error", database: "unavailable" }, 503);
+      return c.json({ status: "error", database: "unavailable", updates }, 503);
     }
   });
 }

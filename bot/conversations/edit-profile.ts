@@ -1,5 +1,6 @@
 import { type EditableField, editableFields } from "../callback-data.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
+import { adoptLocale } from "./locale.ts";
 import {
   askGender,
   askName,
@@ -19,15 +20,12 @@ export function createEditProfile(deps: StepDeps) {
     ctx: StepContext,
     field: EditableField,
   ): Promise<void> {
-    const from = ctx.from;
-    if (!from || !editableFields.includes(field)) return;
-    const customerId = await conversation.external(async () => {
-      const customer = await deps.db.customer.findUnique({
-        where: { telegramId: BigInt(from.id) },
-        select: { id: true, status: true },
-      });
-      return customer?.status === "ACTIVE" ? customer.id : null;
-    });
+    if (!editableFields.includes(field)) return;
+    await adoptLocale(conversation, ctx);
+    // The customer as this update loaded them: no query of its own.
+    const customerId = await conversation.external((outside) =>
+      outside.customer?.status === "ACTIVE" ? outside.customer.id : null,
+    );
     if (!customerId) return;
 
     let saved: boolean;

@@ -1,18 +1,20 @@
 import type { I18n } from "@grammyjs/i18n";
-import { getCardSummary } from "../../core/loyalty/card-summary.ts";
+import { rememberCardQrPhoto } from "../../core/loyalty/card-qr.ts";
+import { cardSummary } from "../../core/loyalty/card-summary.ts";
 import { completeOnboarding } from "../../core/onboarding/complete-onboarding.ts";
 import {
   declineDataConsent,
   giveDataConsent,
   setMarketingConsent,
 } from "../../core/onboarding/consent.ts";
-import { getOnboardingState } from "../../core/onboarding/onboarding-state.ts";
+import { onboardingState } from "../../core/onboarding/onboarding-state.ts";
 import { cb } from "../callback-data.ts";
 import { pickLanguage } from "../i18n.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { consentKeyboard, marketingKeyboard } from "../keyboards/onboarding.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
 import { sendCard } from "../views/card.ts";
+import { adoptLocale } from "./locale.ts";
 import {
   askGender,
   askName,
@@ -34,7 +36,7 @@ export const ONBOARDING = "onboarding";
  * all resume at the first unanswered question instead of starting over.
  */
 export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
-  const { db, config } = deps;
+  const { sql, config } = deps;
 
   return async function onboarding(
     conversation: StepConversation,
@@ -42,9 +44,14 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
   ): Promise<void> {
     const from = ctx.from;
     if (!from) return;
-    const state = await conversation.external(() => getOnboardingState(db, from.id));
+    await adoptLocale(conversation, ctx);
+    // The customer as this update loaded them: no query of its own.
+    const state = await conversation.external((outside) =>
+      outside.customer ? onboardingState(outside.customer) : null,
+    );
     if (!state || state.status === "ACTIVE" || state.status === "DELETED") return;
     let customerId = state.customerId;
+    let answered = state.answered;
 
     if (!state.consentGiven) {
       const agreed = await askYesNo(conversation, ctx, {
@@ -54,19 +61,19 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
         no: cb.consentNo,
       });
       if (!agreed) {
-        await conversation.external(() =>
-          declineDataConsent(db, { customerId, version: config.onboarding.consentVersion }),
-        );
+        await conversation.external(async () => {
+          await declineDataConsent(sql, { customerId, version: config.onboarding.consentVersion });
+        });
         await ctx.reply(ctx.t("onboarding-declined"), { reply_markup: { remove_keyboard: true } });
         return;
       }
-      await conversation.external(() =>
-        giveDataConsent(db, {
+      await conversation.external(async () => {
+        await giveDataConsent(sql, {
           customerId,
           version: config.onboarding.consentVersion,
           identity: telegramIdentity(from),
-        }),
-      );
+        });
+      });
     }
 
     if (!state.marketingAnswered) {
@@ -76,9 +83,13 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
         yes: cb.marketingYes,
         no: cb.marketingNo,
       });
-      await conversation.external(() =>
-        setMarketingConsent(db, { customerId, granted, version: config.onboarding.consentVersion }),
-      );
+      await conversation.external(async () => {
+        await setMarketingConsent(sql, {
+          customerId,
+          granted,
+          version: config.onboarding.consentVersion,
+        });
+      });
     }
 
     if (!state.name) {
@@ -94,13 +105,15 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
         customerId,
         escape: config.onboarding.phoneRequired ? "none" : "skip",
       });
-      if (phone) customerId = phone.customerId;
+      // A merge by phone may have brought answers from the existing record.
+      if (phone) {
+        customerId = phone.customerId;
+        answered = phone.state.answered;
+      }
     }
 
-    // Re-read: a merge by phone may have brought answers from the existing record.
-    const answered = await conversation.external(() => getOnboardingState(db, from.id));
     for (const question of config.onboarding.questions) {
-      if (answered?.answered[question]) continue;
+      if (answered[question]) continue;
       if (question === "gender")
         await askGender(conversation, ctx, deps, { customerId, escape: "skip" });
       else
@@ -112,17 +125,16 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
     }
 
     const result = await conversation.external(async () => {
-      const done = await completeOnboarding(db, {
+      const done = await completeOnboarding(sql, {
         customerId,
         welcomeBonus: config.loyalty.welcomeBonus,
         referralBonus: config.loyalty.referralBonus,
       });
-      const referrer = done.referrerCredited
-        ? await db.customer.findUnique({ where: { id: done.referrerCredited } })
-        : null;
+      const referrer = done.referrer;
+      // Plain JSON: the result is kept in the conversation state.
       return {
         welcomeCredited: done.welcomeCredited,
-        card: await getCardSummary(db, customerId),
+        card: cardSummary(done.customer, done.card),
         referrer:
           referrer?.telegramId && referrer.reachable
             ? {
@@ -138,7 +150,12 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
     });
 
     await ctx.reply(ctx.t("onboarding-card-ready"), { reply_markup: mainMenuKeyboard(ctx.t) });
-    if (result.card) await sendCard(ctx, ctx.t, result.card);
+    const uploaded = await sendCard(ctx, result.card);
+    if (uploaded) {
+      await conversation.external(async () => {
+        await rememberCardQrPhoto(sql, { cardId: result.card.cardId, ...uploaded });
+      });
+    }
     if (result.welcomeCredited > 0) {
       await ctx.reply(ctx.t("onboarding-welcome-bonus", { count: result.welcomeCredited }));
     }

@@ -2,6 +2,7 @@ import type { Conversation } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context, InlineKeyboard } from "grammy";
 import { attachPhone } from "../../core/onboarding/attach-phone.ts";
+import { type OnboardingState, onboardingState } from "../../core/onboarding/onboarding-state.ts";
 import { type ProfileChange, updateProfile } from "../../core/profile/update-profile.ts";
 import {
   type Parsed,
@@ -13,6 +14,7 @@ import {
 } from "../../core/profile/validation.ts";
 import { cb, cbPatterns } from "../callback-data.ts";
 import type { BotContext, BotDeps } from "../context.ts";
+import { answerCallback, removeButtons } from "../cosmetic.ts";
 import {
   cancelKeyboard,
   genderKeyboard,
@@ -28,7 +30,7 @@ import {
  */
 export type StepContext = Context & I18nFlavor;
 export type StepConversation = Conversation<BotContext, StepContext>;
-export type StepDeps = Pick<BotDeps, "db" | "config"> & {
+export type StepDeps = Pick<BotDeps, "sql" | "config"> & {
   /** Main-menu button texts in every language: pressing one leaves an edit. */
   menuLabels: ReadonlySet<string>;
 };
@@ -52,8 +54,8 @@ function isEscape(c: StepContext, way: Escape): boolean {
 
 /** Removes the buttons from the message a button was pressed on, so it cannot be pressed again. */
 async function closeButtons(c: StepContext): Promise<void> {
-  await c.answerCallbackQuery().catch(() => {});
-  if (c.callbackQuery?.message) await c.editMessageReplyMarkup().catch(() => {});
+  await answerCallback(c);
+  await removeButtons(c);
 }
 
 /**
@@ -91,7 +93,7 @@ function leavesEdit(deps: StepDeps, way: Escape) {
 /** Answers a callback query that this step does not expect; returns true if it was one. */
 async function ignoreStaleButton(c: StepContext): Promise<boolean> {
   if (!c.callbackQuery) return false;
-  await c.answerCallbackQuery().catch(() => {});
+  await answerCallback(c);
   return true;
 }
 
@@ -136,14 +138,19 @@ async function parsedText<T>(
   return parsed.value;
 }
 
-/** Saves one answer; inside `external`, so a replay does not write it again. */
+/**
+ * Saves one answer; inside `external`, so a replay does not write it again. Returns nothing:
+ * whatever `external` returns is kept in the conversation state.
+ */
 async function saveProfile(
   conversation: StepConversation,
   deps: StepDeps,
   customerId: string,
   change: ProfileChange,
 ): Promise<void> {
-  await conversation.external(() => updateProfile(deps.db, { customerId, change }));
+  await conversation.external(async () => {
+    await updateProfile(deps.sql, { customerId, change });
+  });
 }
 
 /** A question answered only with one of two inline buttons; anything else gets a hint. */
@@ -201,12 +208,19 @@ const phoneRefusals = {
   needs_verification: "onboarding-phone-needs-verification",
 } as const;
 
+/** The customer a phone was saved on (another one after a merge) and what they have answered. */
+export type PhoneSaved = { customerId: string; state: OnboardingState };
+
+type PhoneOutcome =
+  | { kind: "saved" | "merged"; state: OnboardingState }
+  | { kind: keyof typeof phoneRefusals };
+
 export async function askPhone(
   conversation: StepConversation,
   ctx: StepContext,
   deps: StepDeps,
   options: { customerId: string; escape: Escape },
-): Promise<{ customerId: string } | null> {
+): Promise<PhoneSaved | null> {
   const canLeave = options.escape !== "none";
   const leaveLabel = options.escape === "cancel" ? ctx.t("btn-cancel") : ctx.t("btn-skip");
   const keyboard = sharePhoneKeyboard(ctx.t, false);
@@ -257,13 +271,17 @@ export async function askPhone(
       await ctx.reply(ctx.t(`invalid-${parsed.reason}`));
       continue;
     }
-    const result = await conversation.external(() =>
-      attachPhone(deps.db, {
+    const result = await conversation.external(async (): Promise<PhoneOutcome> => {
+      const attached = await attachPhone(deps.sql, {
         customerId: options.customerId,
         phone: parsed.value.e164,
         verified: input.verified,
-      }),
-    );
+      });
+      // Plain JSON for the conversation state: the merged record may have brought answers.
+      return attached.kind === "saved" || attached.kind === "merged"
+        ? { kind: attached.kind, state: onboardingState(attached.customer) }
+        : attached;
+    });
     if (result.kind !== "saved" && result.kind !== "merged") {
       await ctx.reply(ctx.t(phoneRefusals[result.kind]));
       continue;
@@ -274,7 +292,7 @@ export async function askPhone(
         reply_markup: { remove_keyboard: true },
       },
     );
-    return { customerId: result.customerId };
+    return { customerId: result.state.customerId, state: result.state };
   }
 }
 

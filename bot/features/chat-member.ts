@@ -11,7 +11,7 @@ export const chatMemberFeature = new Composer<BotContext>();
 chatMemberFeature.chatType("private").on("my_chat_member", async (ctx) => {
   const status = ctx.myChatMember.new_chat_member.status;
   const reachable = status === "member" || status === "administrator";
-  const changed = await setReachability(ctx.deps.db, {
+  const changed = await setReachability(ctx.deps.sql, {
     telegramId: ctx.myChatMember.from.id,
     reachable,
     reason: "chat_member",

@@ -1,11 +1,11 @@
 import { Composer } from "grammy";
 import { registerBotStart } from "../../core/customers/register-bot-start.ts";
-import { getCardSummary } from "../../core/loyalty/card-summary.ts";
+import { cardSummary } from "../../core/loyalty/card-summary.ts";
 import type { BotContext } from "../context.ts";
 import { ONBOARDING } from "../conversations/onboarding.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
-import { sendCard } from "../views/card.ts";
+import { showCard } from "./menu/card.ts";
 
 /**
  * Installed before the conversations: /start always wins over a question in progress. The
@@ -21,15 +21,16 @@ leaveConversationsOnStart.chatType("private").command("start", async (ctx, next)
 export const startFeature = new Composer<BotContext>();
 
 startFeature.chatType("private").command("start", async (ctx) => {
-  const { customer, kind } = await registerBotStart(ctx.deps.db, {
+  const { customer, kind } = await registerBotStart(ctx.deps.sql, {
     identity: telegramIdentity(ctx.from),
     payload: ctx.match,
+    known: ctx.customer,
   });
   ctx.customer = customer;
   await ctx.i18n.renegotiateLocale();
 
   if (kind === "returning") {
-    const card = await getCardSummary(ctx.deps.db, customer.id);
+    const card = ctx.card ? cardSummary(customer, ctx.card) : null;
     const name = customer.name ?? ctx.from.first_name;
     const greeting =
       card && card.purchaseCount > 0
@@ -37,7 +38,7 @@ startFeature.chatType("private").command("start", async (ctx) => {
         : ctx.t("start-returning", { name });
     await ctx.reply(greeting, { reply_markup: mainMenuKeyboard(ctx.t) });
     // A scanned card QR (start=card_…) or a plain /start both end on the card for a customer.
-    if (card && ctx.match.startsWith("card_")) await sendCard(ctx, ctx.t, card);
+    if (ctx.card && ctx.match.startsWith("card_")) await showCard(ctx, customer, ctx.card);
     return;
   }
 

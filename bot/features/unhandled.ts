@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
+import { answerCallback } from "../cosmetic.ts";
 
 /** Registered last: whatever no feature handled still gets an answer, never silence. */
 export const unhandledFeature = new Composer<BotContext>();
@@ -7,7 +8,7 @@ export const unhandledFeature = new Composer<BotContext>();
 const privateChats = unhandledFeature.chatType("private");
 
 privateChats.on("callback_query", async (ctx) => {
-  await ctx.answerCallbackQuery({ text: ctx.t("unhandled-callback") });
+  await answerCallback(ctx, ctx.t("unhandled-callback"));
 });
 
 privateChats.on("message", async (ctx) => {

@@ -1,5 +1,6 @@
 import type { ErrorHandler } from "grammy";
 import type { BaseContext } from "../context.ts";
+import { answerCallback } from "../cosmetic.ts";
 
 /**
  * The one error boundary: logs what failed (never the message text or personal data; the
@@ -11,7 +12,7 @@ export const errorHandler: ErrorHandler<BaseContext> = async (error) => {
   logger?.error({ err: error.error, updateType: updateType(ctx) }, "update failed");
   if (ctx.chat?.type !== "private") return;
   try {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+    await answerCallback(ctx);
     await ctx.reply(ctx.t("error-generic"));
   } catch (replyError) {
     logger?.warn({ err: replyError }, "could not tell the user about the error");

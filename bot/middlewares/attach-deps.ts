@@ -7,6 +7,7 @@ export function attachDeps(deps: BotDeps): MiddlewareFn<BaseContext> {
     ctx.deps = deps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id });
     ctx.customer = null;
+    ctx.card = null;
     return next();
   };
 }

@@ -1,18 +1,26 @@
 import type { MiddlewareFn } from "grammy";
-import { touchLastSeen } from "../../core/customers/touch-last-seen.ts";
+import { loadCustomer } from "../../core/customers/load-customer.ts";
 import type { BaseContext } from "../context.ts";
 
 /**
- * Loads the customer behind the update (one indexed lookup) for language and features, and keeps
- * "last seen" current for recency segments.
+ * Loads the customer behind the update and their card, keeps "last seen" current for recency
+ * segments, and reads the chat's conversation state — all in one statement, the only read an
+ * update makes. `stateKey` names the conversation state row of the update's chat.
  */
-export const loadCustomer: MiddlewareFn<BaseContext> = async (ctx, next) => {
-  if (ctx.from && !ctx.from.is_bot) {
-    const customer = await ctx.deps.db.customer.findUnique({
-      where: { telegramId: BigInt(ctx.from.id) },
-    });
-    if (customer) customer.lastSeenAt = await touchLastSeen(ctx.deps.db, customer);
-    ctx.customer = customer;
-  }
-  return next();
-};
+export function loadCustomerMiddleware(
+  stateKey: (ctx: BaseContext) => string | undefined,
+): MiddlewareFn<BaseContext> {
+  return async (ctx, next) => {
+    if (ctx.from && !ctx.from.is_bot) {
+      const key = stateKey(ctx);
+      const loaded = await loadCustomer(ctx.deps.sql, {
+        telegramId: ctx.from.id,
+        stateKey: key ?? null,
+      });
+      ctx.customer = loaded.customer;
+      ctx.card = loaded.card;
+      if (key !== undefined) ctx.prefetchedState = { key, value: loaded.state };
+    }
+    return next();
+  };
+}

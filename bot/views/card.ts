@@ -1,5 +1,4 @@
-import type { Keyboard } from "grammy";
-import { InputFile } from "grammy";
+import { GrammyError, InputFile, type Keyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
 import { cardDeepLink, renderCardQr } from "../../core/loyalty/card-qr.ts";
@@ -32,22 +31,45 @@ export function cardCaption(t: T, card: CardSummary): string {
   return lines.join("\n");
 }
 
-/** The card: QR code image with number, balance and tier in the caption. */
+type PhotoOptions = { caption?: string; reply_markup?: Keyboard };
+
+/** What sending a card needs; works outside and inside conversations. */
+export type CardReplyContext = {
+  me: { username: string };
+  t: T;
+  replyWithPhoto(photo: InputFile | string, other?: PhotoOptions): Promise<Message.PhotoMessage>;
+};
+
+/** A new upload Telegram now keeps under `fileId`; the caller remembers it with the card. */
+export type UploadedCardQr = { fileId: string; link: string };
+
+/**
+ * The card: QR code picture with number, balance and tier in the caption. The picture is
+ * uploaded once; afterwards it is re-sent by the file_id Telegram gave it, unless that id no
+ * longer works (another bot token, or the bot's username and so the link changed).
+ * Returns the new upload, if there was one.
+ */
 export async function sendCard(
-  ctx: {
-    me: { username: string };
-    replyWithPhoto(
-      photo: InputFile,
-      other?: { caption?: string; reply_markup?: Keyboard },
-    ): Promise<Message.PhotoMessage>;
-  },
-  t: T,
+  ctx: CardReplyContext,
   card: CardSummary,
   keyboard?: Keyboard,
-): Promise<void> {
-  const png = await renderCardQr(cardDeepLink(ctx.me.username, card.number));
-  await ctx.replyWithPhoto(new InputFile(png, `card-${card.number}.png`), {
-    caption: cardCaption(t, card),
+): Promise<UploadedCardQr | null> {
+  const link = cardDeepLink(ctx.me.username, card.number);
+  const options: PhotoOptions = {
+    caption: cardCaption(ctx.t, card),
     ...(keyboard ? { reply_markup: keyboard } : {}),
-  });
+  };
+  if (card.qrFileId && card.qrLink === link) {
+    try {
+      await ctx.replyWithPhoto(card.qrFileId, options);
+      return null;
+    } catch (error) {
+      // "wrong file identifier": uploaded by another bot or expired; upload it again.
+      if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+    }
+  }
+  const png = await renderCardQr(link);
+  const sent = await ctx.replyWithPhoto(new InputFile(png, `card-${card.number}.png`), options);
+  const fileId = sent.photo?.at(-1)?.file_id;
+  return fileId ? { fileId, link } : null;
 }

@@ -1,15 +1,23 @@
-import type { Customer, PrismaClient } from "../db/client.ts";
-import { isUniqueViolation } from "../errors.ts";
-import { EventType, recordEvent } from "../events.ts";
+import { randomUUID } from "node:crypto";
+import type { Customer } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
+import { insertEvents } from "../db/tables/customer-events.ts";
+import { insertCustomerOnFirstStart, selectCustomerByTelegramId } from "../db/tables/customers.ts";
+import { EventType } from "../events.ts";
 import { parseStartPayload } from "./deep-link.ts";
 import { generateReferralCode } from "./referral-code.ts";
 import type { TelegramIdentity } from "./telegram-identity.ts";
-import { touchLastSeen } from "./touch-last-seen.ts";
 
 export type RegisterBotStartOptions = {
   identity: TelegramIdentity;
   /** The text after `/start`, if any. */
   payload?: string | undefined;
+  /**
+   * The customer as the update already loaded them (null: a stranger). Left out, they are
+   * looked up here.
+   */
+  known?: Customer | null;
+  now?: Date;
 };
 
 /**
@@ -31,69 +39,52 @@ export type RegisterBotStartResult = { customer: Customer; kind: VisitorKind };
  * language and where they came from. Names arrive with consent (see onboarding).
  */
 export async function registerBotStart(
-  db: PrismaClient,
-  { identity, payload }: RegisterBotStartOptions,
+  sql: Sql,
+  { identity, payload, now = new Date(), ...options }: RegisterBotStartOptions,
 ): Promise<RegisterBotStartResult> {
   const parsed = parseStartPayload(payload);
-  const telegramId = BigInt(identity.telegramId);
-
-  const existing = await db.customer.findUnique({ where: { telegramId } });
-  if (existing) return recordReturn(db, existing, parsed.kind === "source" ? parsed.source : null);
-
-  const referrer =
-    parsed.kind === "referral"
-      ? await db.customer.findUnique({
-          where: { referralCode: parsed.code },
-          select: { id: true, status: true },
-        })
-      : null;
-
-  try {
-    const customer = await db.$transaction(async (tx) => {
-      const created = await tx.customer.create({
-        data: {
-          telegramId,
-          telegramLanguage: identity.languageCode ?? null,
-          source:
-            parsed.kind === "source"
-              ? parsed.source
-              : parsed.kind === "referral"
-                ? "referral"
-                : null,
-          referrerId: referrer?.status === "ACTIVE" ? referrer.id : null,
-          referralCode: generateReferralCode(),
+  const known =
+    options.known === undefined
+      ? await selectCustomerByTelegramId(sql, identity.telegramId)
+      : options.known;
+  if (known) {
+    await insertEvents(
+      sql,
+      [
+        {
+          customerId: known.id,
+          type: EventType.botStarted,
+          data: {
+            firstVisit: false,
+            ...(parsed.kind === "source" ? { source: parsed.source } : {}),
+          },
         },
-      });
-      await recordEvent(tx, created.id, EventType.botStarted, {
-        firstVisit: true,
-        source: created.source,
-        ...(parsed.kind === "referral"
-          ? { referralCode: parsed.code, referrerFound: Boolean(referrer) }
-          : {}),
-      });
-      return created;
-    });
-    return { customer, kind: "new" };
-  } catch (error) {
-    // Two /start updates from one person handled at once: the other one created the record.
-    if (!isUniqueViolation(error)) throw error;
-    const winner = await db.customer.findUniqueOrThrow({ where: { telegramId } });
-    return { customer: winner, kind: kindOf(winner) };
+      ],
+      now,
+    );
+    return { customer: known, kind: kindOf(known) };
   }
-}
 
-async function recordReturn(
-  db: PrismaClient,
-  customer: Customer,
-  source: string | null,
-): Promise<RegisterBotStartResult> {
-  await recordEvent(db, customer.id, EventType.botStarted, {
-    firstVisit: false,
-    ...(source ? { source } : {}),
-  });
-  // Same hourly policy as every other update (the bot has usually just touched it already).
-  customer.lastSeenAt = await touchLastSeen(db, customer);
-  return { customer, kind: kindOf(customer) };
+  const source =
+    parsed.kind === "source" ? parsed.source : parsed.kind === "referral" ? "referral" : null;
+  for (let attempt = 0; ; attempt++) {
+    const created = await insertCustomerOnFirstStart(sql, {
+      id: randomUUID(),
+      telegramId: identity.telegramId,
+      telegramLanguage: identity.languageCode ?? null,
+      source,
+      referralCode: generateReferralCode(),
+      referredByCode: parsed.kind === "referral" ? parsed.code : null,
+      at: now,
+      event: { type: EventType.botStarted, data: { firstVisit: true, source } },
+    });
+    if (created) return { customer: created, kind: "new" };
+    // Two /start updates from one person handled at once: the other one created the record.
+    const winner = await selectCustomerByTelegramId(sql, identity.telegramId);
+    if (winner) return { customer: winner, kind: kindOf(winner) };
+    // Otherwise the random referral code collided with an existing one: draw again.
+    if (attempt >= 5) throw new Error("Could not register the customer");
+  }
 }
 
 function kindOf(customer: Customer): VisitorKind {

@@ -1,17 +1,18 @@
 import { mkdir } from "node:fs/promises";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type { PGlite } from "@electric-sql/pglite";
 import { type MigrationLogger, type MigrationReport, migrate } from "../../prisma/migrator.ts";
-import { PrismaClient } from "./client.ts";
-import { lockDataDir } from "./data-dir-lock.ts";
-import { pgliteAdapter } from "./pglite-adapter.ts";
+import type { PrismaClient } from "./client.ts";
+import { lazyPrisma } from "./lazy-prisma.ts";
+import type { Sql, StatementObserver } from "./sql.ts";
 import { pgliteSession, pgSession } from "./sql-session.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
 
 export type Database = {
   readonly kind: DatabaseKind;
+  /** The driver itself: the hot path's statements (see sql.ts). */
+  readonly sql: Sql;
+  /** Typed queries for everything else; loaded on first use (see lazy-prisma.ts). */
   readonly prisma: PrismaClient;
   readonly migrations: MigrationReport;
   /** Throws when the database does not answer; used by /healthz. */
@@ -27,42 +28,66 @@ export type DatabaseOptions =
   | { kind: "pglite"; dataDir?: string; template?: Blob }
   | { kind: "postgres"; url: string; poolSize?: number };
 
-/** Opens the database, brings its schema up to date, and returns a ready Prisma client. */
+export type OpenDatabaseOptions = {
+  logger?: MigrationLogger;
+  /** Called with every statement sent to the database, Prisma's included (tests, benchmarks). */
+  onStatement?: StatementObserver;
+};
+
+/** Opens the database and brings its schema up to date. */
 export async function openDatabase(
   options: DatabaseOptions,
-  logger?: MigrationLogger,
+  { logger, onStatement }: OpenDatabaseOptions = {},
 ): Promise<Database> {
   return options.kind === "pglite"
-    ? openPglite(options.dataDir, options.template, logger)
-    : openPostgres(options.url, options.poolSize ?? 10, logger);
+    ? openPglite(options.dataDir, options.template, logger, onStatement)
+    : openPostgres(options.url, options.poolSize ?? 10, logger, onStatement);
 }
 
+// Loaded only by the process that uses it: PGlite is about 10 MB of WebAssembly.
 async function openPglite(
   dataDir: string | undefined,
   template: Blob | undefined,
-  logger?: MigrationLogger,
-) {
+  logger: MigrationLogger | undefined,
+  onStatement: StatementObserver | undefined,
+): Promise<Database> {
+  const [{ PGlite }, { lockDataDir }, { pgliteSql, observePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("./data-dir-lock.ts"),
+    import("./pglite-sql.ts"),
+  ]);
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(template ? { loadDataDir: template } : {}),
-  }).catch(async (error: unknown) => {
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(template ? { loadDataDir: template } : {}),
+    });
+  } catch (error) {
     await unlock();
     throw error;
-  });
+  }
   try {
     const migrations = await migrate(pgliteSession(pglite), { logger });
-    const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+    const db = onStatement ? observePglite(pglite, onStatement) : pglite;
+    const prisma = lazyPrisma(async () => {
+      const [{ PrismaClient }, { pgliteAdapter }] = await Promise.all([
+        import("./client.ts"),
+        import("./pglite-adapter.ts"),
+      ]);
+      return new PrismaClient({ adapter: pgliteAdapter(db) });
+    });
     return {
-      kind: "pglite" as const,
-      prisma,
+      kind: "pglite",
+      sql: pgliteSql(db),
+      prisma: prisma.client,
       migrations,
       async ping() {
         await pglite.query("SELECT 1");
       },
       async close() {
-        await prisma.$disconnect();
+        await prisma.dispose();
         await pglite.close();
         await unlock();
       },
@@ -74,7 +99,16 @@ async function openPglite(
   }
 }
 
-async function openPostgres(url: string, poolSize: number, logger?: MigrationLogger) {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  logger: MigrationLogger | undefined,
+  onStatement: StatementObserver | undefined,
+): Promise<Database> {
+  const [{ default: pg }, { createPgPool, pgSql }] = await Promise.all([
+    import("pg"),
+    import("./pg-sql.ts"),
+  ]);
   // Migrations need one dedicated connection: the advisory lock belongs to a session.
   const migrationClient = new pg.Client({ connectionString: url });
   await migrationClient.connect();
@@ -84,20 +118,27 @@ async function openPostgres(url: string, poolSize: number, logger?: MigrationLog
   } finally {
     await migrationClient.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = createPgPool({ connectionString: url, max: poolSize }, onStatement);
   // An idle client that loses its connection emits 'error' on the pool; unhandled it would
   // crash the process. The next query simply gets a fresh connection.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = lazyPrisma(async () => {
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+      import("./client.ts"),
+      import("@prisma/adapter-pg"),
+    ]);
+    return new PrismaClient({ adapter: new PrismaPg(pool) });
+  });
   return {
-    kind: "postgres" as const,
-    prisma,
+    kind: "postgres",
+    sql: pgSql(pool),
+    prisma: prisma.client,
     migrations,
     async ping() {
       await pool.query("SELECT 1");
     },
     async close() {
-      await prisma.$disconnect();
+      await prisma.dispose();
       await pool.end().catch(() => {});
     },
   };

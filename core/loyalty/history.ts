@@ -1,4 +1,5 @@
-import type { PrismaClient } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
+import { selectHistoryPage } from "../db/tables/points-entries.ts";
 
 export type HistoryItem = {
   at: string;
@@ -13,29 +14,26 @@ export type HistoryPage = { items: HistoryItem[]; page: number; pages: number; t
 
 /** Points movements newest first, with the purchase each belongs to. Pages count from 1. */
 export async function getHistory(
-  db: PrismaClient,
+  sql: Sql,
   options: { customerId: string; page: number; pageSize: number },
 ): Promise<HistoryPage> {
-  const total = await db.pointsEntry.count({ where: { customerId: options.customerId } });
-  const pages = Math.max(1, Math.ceil(total / options.pageSize));
-  const page = Math.min(Math.max(1, Math.floor(options.page)), pages);
-  const entries = await db.pointsEntry.findMany({
-    where: { customerId: options.customerId },
-    include: { purchase: { select: { amountMinor: true } } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: (page - 1) * options.pageSize,
-    take: options.pageSize,
-  });
+  const rows = await selectHistoryPage(sql, options);
+  const total = rows[0]?.total ?? 0;
+  const items: HistoryItem[] = [];
+  for (const row of rows) {
+    if (!row.createdAt || !row.kind || row.delta === null || row.balanceAfter === null) continue;
+    items.push({
+      at: row.createdAt.toISOString(),
+      kind: row.kind,
+      delta: row.delta,
+      balanceAfter: row.balanceAfter,
+      purchaseAmountMinor: row.purchaseAmountMinor?.toString() ?? null,
+    });
+  }
   return {
     total,
-    page,
-    pages,
-    items: entries.map((e) => ({
-      at: e.createdAt.toISOString(),
-      kind: e.kind,
-      delta: e.delta,
-      balanceAfter: e.balanceAfter,
-      purchaseAmountMinor: e.purchase?.amountMinor.toString() ?? null,
-    })),
+    page: rows[0]?.page ?? 1,
+    pages: Math.max(1, Math.ceil(total / options.pageSize)),
+    items,
   };
 }

@@ -1,9 +1,12 @@
-import type { PointsEntry, PointsKind, Prisma } from "../db/client.ts";
+import type { PointsEntry, PointsKind } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
+import { findCardByCustomer, findCardById } from "../db/tables/loyalty-cards.ts";
+import { findEntryByKey, insertEntryMovingBalance } from "../db/tables/points-entries.ts";
 import { AppError } from "../errors.ts";
 
 export type PostEntryOptions = {
-  cardId: string;
-  customerId: string;
+  /** The card by id, or "the customer's active card" (no entry when there is none). */
+  card: { id: string } | { activeCardOfCustomer: string };
   kind: PointsKind;
   /** Positive to credit, negative to debit; never zero. */
   delta: number;
@@ -12,55 +15,49 @@ export type PostEntryOptions = {
   purchaseId?: string;
   staffId?: string;
   note?: string;
+  now?: Date;
 };
 
 export type PostEntryResult = { entry: PointsEntry; duplicate: boolean };
 
 /**
- * Appends one entry to the points ledger and moves the card balance in the same transaction.
- * The caller owns the transaction (a Prisma.TransactionClient cannot open its own).
- *
- * The balance update is conditional (balance + delta >= 0), so two debits racing for the
- * same points cannot both pass; a CHECK constraint backs this up in the database.
+ * Appends one entry to the points ledger and moves the card balance with it, in one statement
+ * that both checks and moves the balance (balance + delta >= 0), so two debits racing for the
+ * same points cannot both pass; a CHECK constraint backs this up in the database. Composes
+ * into a caller's transaction. A concurrent post of the same key fails with a unique
+ * violation; the caller retries its transaction and then gets the entry as a duplicate.
  */
 export async function postLedgerEntry(
-  tx: Prisma.TransactionClient,
+  sql: Sql,
   options: PostEntryOptions,
 ): Promise<PostEntryResult> {
   if (!Number.isInteger(options.delta) || options.delta === 0) {
     throw new AppError("invalid_input", "Points must be a non-zero whole number");
   }
-  const existing = await tx.pointsEntry.findUnique({
-    where: { idempotencyKey: options.idempotencyKey },
+  const entry = await insertEntryMovingBalance(sql, {
+    card: options.card,
+    kind: options.kind,
+    delta: options.delta,
+    idempotencyKey: options.idempotencyKey,
+    purchaseId: options.purchaseId ?? null,
+    staffId: options.staffId ?? null,
+    note: options.note ?? null,
+    at: options.now ?? new Date(),
   });
-  if (existing) return { entry: existing, duplicate: true };
+  if (entry) return { entry, duplicate: false };
 
-  // One statement both checks and moves the balance, and returns the new one.
-  const [card] = await tx.loyaltyCard.updateManyAndReturn({
-    where: { id: options.cardId, balance: { gte: -options.delta } },
-    data: { balance: { increment: options.delta } },
-    select: { balance: true },
-  });
-  if (!card) {
-    const existingCard = await tx.loyaltyCard.findUnique({ where: { id: options.cardId } });
-    if (!existingCard) throw new AppError("not_found", "Card not found");
-    throw new AppError("insufficient_points", "Not enough points on the card", {
-      balance: existingCard.balance,
-      requested: -options.delta,
-    });
+  // Nothing moved: find out why (the rare path, so the usual one stays one statement).
+  const existing = await findEntryByKey(sql, options.idempotencyKey);
+  if (existing) return { entry: existing, duplicate: true };
+  const card =
+    "id" in options.card
+      ? await findCardById(sql, options.card.id)
+      : await findCardByCustomer(sql, options.card.activeCardOfCustomer);
+  if (!card || ("activeCardOfCustomer" in options.card && card.status !== "ACTIVE")) {
+    throw new AppError("not_found", "Card not found");
   }
-  const entry = await tx.pointsEntry.create({
-    data: {
-      cardId: options.cardId,
-      customerId: options.customerId,
-      kind: options.kind,
-      delta: options.delta,
-      balanceAfter: card.balance,
-      idempotencyKey: options.idempotencyKey,
-      purchaseId: options.purchaseId ?? null,
-      staffId: options.staffId ?? null,
-      note: options.note ?? null,
-    },
+  throw new AppError("insufficient_points", "Not enough points on the card", {
+    balance: card.balance,
+    requested: -options.delta,
   });
-  return { entry, duplicate: false };
 }

@@ -1,11 +1,22 @@
-import type { PrismaClient } from "../db/client.ts";
-import { EventType, recordEvent } from "../events.ts";
+import type { Customer } from "../db/client.ts";
+import { isUniqueViolationSql, type Sql } from "../db/sql.ts";
+import { insertEvents } from "../db/tables/customer-events.ts";
+import {
+  deleteCustomer,
+  lockCustomers,
+  moveEvents,
+  selectCustomerByPhone,
+  updateCustomer,
+  updatePhoneIfFree,
+} from "../db/tables/customers.ts";
+import { AppError } from "../errors.ts";
+import { EventType } from "../events.ts";
 
 export type AttachPhoneResult =
   /** Saved on this customer. */
-  | { kind: "saved"; customerId: string }
+  | { kind: "saved"; customer: Customer }
   /** The number belonged to a record without Telegram (import, staff entry): merged into it. */
-  | { kind: "merged"; customerId: string }
+  | { kind: "merged"; customer: Customer }
   /** Typed numbers cannot claim an existing record: the contact button must prove ownership. */
   | { kind: "needs_verification" }
   /** Another Telegram account already owns this number. */
@@ -21,65 +32,95 @@ export type AttachPhoneResult =
  * already on file from an import or a staff entry, and the number is verified (shared with
  * Telegram's contact button, which proves the account owns it), the two records become one:
  * the older record keeps its history, card and purchases and gains the Telegram identity.
+ *
+ * The usual case — nobody else has the number — is one statement; the merge is a transaction.
  */
 export async function attachPhone(
-  db: PrismaClient,
-  options: { customerId: string; phone: string; verified: boolean },
+  sql: Sql,
+  options: { customerId: string; phone: string; verified: boolean; now?: Date },
+  attempt = 0,
 ): Promise<AttachPhoneResult> {
-  const { customerId, phone, verified } = options;
-  return db.$transaction(async (tx) => {
-    const owner = await tx.customer.findUnique({ where: { phone } });
-    if (!owner || owner.id === customerId) {
-      await tx.customer.update({
-        where: { id: customerId },
-        data: { phone, phoneVerified: verified || (owner?.phoneVerified ?? false) },
-      });
-      if (verified) await recordEvent(tx, customerId, EventType.phoneVerified, {});
-      return { kind: "saved", customerId };
-    }
-    if (owner.telegramId !== null) return { kind: "taken" };
-    if (!verified) return { kind: "needs_verification" };
+  const at = options.now ?? new Date();
+  try {
+    const customer = await updatePhoneIfFree(sql, {
+      customerId: options.customerId,
+      phone: options.phone,
+      verified: options.verified,
+      at,
+      verifiedEvent: EventType.phoneVerified,
+    });
+    if (customer) return { kind: "saved", customer };
+  } catch (error) {
+    // Someone else took the number a moment ago: decide below like for any other holder.
+    if (!isUniqueViolationSql(error)) throw error;
+  }
+  const holder = await selectCustomerByPhone(sql, options.phone);
+  if (!holder || holder.id === options.customerId) {
+    // The holder let go of the number meanwhile: try once more. Nothing saved and nobody
+    // holding it twice means the customer is gone.
+    if (attempt > 0) throw new AppError("not_found", `Customer ${options.customerId} not found`);
+    return attachPhone(sql, options, attempt + 1);
+  }
+  if (holder.telegramId !== null) return { kind: "taken" };
+  if (!options.verified) return { kind: "needs_verification" };
+  return sql.transaction((tx) => mergeIntoHolder(tx, { ...options, holderId: holder.id, at }));
+}
 
-    const current = await tx.customer.findUniqueOrThrow({
-      where: { id: customerId },
-      include: { card: { select: { id: true } } },
-    });
-    if (current.card) return { kind: "needs_staff" };
-    // The Telegram id is unique: release it from the fresh record before the old one takes it.
-    await tx.customer.update({ where: { id: current.id }, data: { telegramId: null } });
-    await tx.customerEvent.updateMany({
-      where: { customerId: current.id },
-      data: { customerId: owner.id },
-    });
-    await tx.customer.update({
-      where: { id: owner.id },
-      data: {
-        telegramId: current.telegramId,
-        telegramUsername: current.telegramUsername,
-        telegramFirstName: current.telegramFirstName,
-        telegramLastName: current.telegramLastName,
-        telegramLanguage: current.telegramLanguage,
-        reachable: true,
-        phoneVerified: true,
-        name: owner.name ?? current.name,
-        dataConsentAt: current.dataConsentAt,
-        dataConsentVersion: current.dataConsentVersion,
-        marketingConsent: current.marketingConsentAt
-          ? current.marketingConsent
-          : owner.marketingConsent,
-        marketingConsentAt: current.marketingConsentAt ?? owner.marketingConsentAt,
-        marketingConsentVersion: current.marketingConsentVersion ?? owner.marketingConsentVersion,
-        source: owner.source ?? current.source,
-        // Never let a merge make someone their own referrer.
-        referrerId:
-          [owner.referrerId, current.referrerId].find((id) => id && id !== owner.id) ?? null,
-        status: owner.status === "ACTIVE" ? "ACTIVE" : "ONBOARDING",
-        lastSeenAt: new Date(),
+async function mergeIntoHolder(
+  tx: Sql,
+  options: { customerId: string; holderId: string; at: Date },
+): Promise<AttachPhoneResult> {
+  const locked = await lockCustomers(tx, [options.customerId, options.holderId]);
+  const current = locked.find((c) => c.id === options.customerId);
+  const holder = locked.find((c) => c.id === options.holderId);
+  if (!current || !holder) return { kind: "taken" };
+  if (holder.telegramId !== null) return { kind: "taken" };
+  if (current.hasCard) return { kind: "needs_staff" };
+
+  // The Telegram id is unique: release it from the fresh record before the old one takes it.
+  await updateCustomer(tx, current.id, { telegramId: null }, { at: options.at });
+  await moveEvents(tx, current.id, holder.id);
+  const merged = await updateCustomer(
+    tx,
+    holder.id,
+    {
+      telegramId: current.telegramId,
+      telegramUsername: current.telegramUsername,
+      telegramFirstName: current.telegramFirstName,
+      telegramLastName: current.telegramLastName,
+      telegramLanguage: current.telegramLanguage,
+      reachable: true,
+      phoneVerified: true,
+      name: holder.name ?? current.name,
+      dataConsentAt: current.dataConsentAt,
+      dataConsentVersion: current.dataConsentVersion,
+      marketingConsent: current.marketingConsentAt
+        ? current.marketingConsent
+        : holder.marketingConsent,
+      marketingConsentAt: current.marketingConsentAt ?? holder.marketingConsentAt,
+      marketingConsentVersion: current.marketingConsentVersion ?? holder.marketingConsentVersion,
+      source: holder.source ?? current.source,
+      // Never let a merge make someone their own referrer.
+      referrerId:
+        [holder.referrerId, current.referrerId].find((id) => id && id !== holder.id) ?? null,
+      status: holder.status === "ACTIVE" ? "ACTIVE" : "ONBOARDING",
+      lastSeenAt: options.at,
+    },
+    { at: options.at },
+  );
+  await deleteCustomer(tx, current.id);
+  await insertEvents(
+    tx,
+    [
+      {
+        customerId: holder.id,
+        type: EventType.customerMerged,
+        data: { mergedCustomerId: current.id },
       },
-    });
-    await tx.customer.delete({ where: { id: current.id } });
-    await recordEvent(tx, owner.id, EventType.customerMerged, { mergedCustomerId: current.id });
-    await recordEvent(tx, owner.id, EventType.phoneVerified, {});
-    return { kind: "merged", customerId: owner.id };
-  });
+      { customerId: holder.id, type: EventType.phoneVerified },
+    ],
+    options.at,
+  );
+  if (!merged) return { kind: "taken" };
+  return { kind: "merged", customer: merged };
 }

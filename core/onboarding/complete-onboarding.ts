@@ -1,8 +1,17 @@
-import type { Customer, LoyaltyCard, Prisma, PrismaClient } from "../db/client.ts";
-import { AppError, isUniqueViolation } from "../errors.ts";
-import { EventType, recordEvent } from "../events.ts";
+import { randomUUID } from "node:crypto";
+import type { Customer, LoyaltyCard } from "../db/client.ts";
+import { isUniqueViolationSql, type Sql } from "../db/sql.ts";
+import { insertEvents, type NewEvent } from "../db/tables/customer-events.ts";
+import {
+  activateCustomer,
+  type CustomerContact,
+  selectCustomerById,
+} from "../db/tables/customers.ts";
+import { findCardByCustomer, insertCardIfMissing } from "../db/tables/loyalty-cards.ts";
+import { insertEntryMovingBalance } from "../db/tables/points-entries.ts";
+import { AppError } from "../errors.ts";
+import { EventType } from "../events.ts";
 import { generateCardNumber } from "../loyalty/card-number.ts";
-import { postLedgerEntry } from "../loyalty/ledger.ts";
 
 export type CompleteOnboardingOptions = {
   customerId: string;
@@ -13,101 +22,117 @@ export type CompleteOnboardingOptions = {
 
 export type CompleteOnboardingResult = {
   customer: Customer;
+  /** The card with its balance after the welcome bonus. */
   card: LoyaltyCard;
   /** False when the card already existed (a double tap, a retry): nothing was credited again. */
   issued: boolean;
   welcomeCredited: number;
   /** The referrer's customer id when their bonus was credited by this call. */
   referrerCredited: string | null;
+  /** How to tell the referrer, when they were credited. */
+  referrer: CustomerContact | null;
 };
 
 /**
  * Finishes onboarding: activates the customer, issues the card, credits the welcome bonus and
- * the referrer's bonus. Safe to call twice: the card is one per customer and each bonus has its
- * own idempotency key, so a repeated call returns the same card and credits nothing.
+ * the referrer's bonus, all in one transaction. Safe to call twice: the card is one per customer
+ * and each bonus has its own idempotency key, so a repeated call returns the same card and
+ * credits nothing. Runs in the caller's transaction when given one.
  */
 export async function completeOnboarding(
-  db: PrismaClient,
+  sql: Sql,
   options: CompleteOnboardingOptions,
 ): Promise<CompleteOnboardingResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.$transaction((tx) => completeInTransaction(tx, options));
+      return await sql.transaction((tx) => completeInTransaction(tx, options));
     } catch (error) {
       // A colliding random card number (or a concurrent double tap) rolls back; run again and
       // the second pass finds the card or draws a new number.
-      if (isUniqueViolation(error) && attempt < 5) continue;
+      if (isUniqueViolationSql(error) && attempt < 5) continue;
       throw error;
     }
   }
 }
 
 async function completeInTransaction(
-  tx: Prisma.TransactionClient,
+  tx: Sql,
   options: CompleteOnboardingOptions,
 ): Promise<CompleteOnboardingResult> {
   const now = options.now ?? new Date();
-  const current = await tx.customer.findUnique({
-    where: { id: options.customerId },
-    include: { card: true },
-  });
-  if (!current) throw new AppError("not_found", "Customer not found");
-  if (!current.dataConsentAt) throw new AppError("forbidden", "No consent to data processing");
-
-  let card = current.card;
-  const issued = !card;
-  if (!card) {
-    card = await tx.loyaltyCard.create({
-      data: { number: generateCardNumber(), customerId: current.id, issuedAt: now },
-    });
-    await recordEvent(tx, current.id, EventType.cardIssued, { cardNumber: card.number });
+  const activated = await activateCustomer(tx, options.customerId, now);
+  if (!activated) {
+    const customer = await selectCustomerById(tx, options.customerId);
+    if (!customer) throw new AppError("not_found", "Customer not found");
+    throw new AppError("forbidden", "No consent to data processing");
   }
-  const customer = await tx.customer.update({
-    where: { id: current.id },
-    data: { status: "ACTIVE", onboardedAt: current.onboardedAt ?? now },
-  });
+  const { customer, referrer } = activated;
+  const events: NewEvent[] = [];
 
+  const fresh = await insertCardIfMissing(tx, {
+    id: randomUUID(),
+    number: generateCardNumber(),
+    customerId: customer.id,
+    issuedAt: now,
+  });
+  let card = fresh ?? (await findCardByCustomer(tx, customer.id));
+  if (!card) throw new AppError("not_found", "Card not found");
+  if (fresh) {
+    events.push({
+      customerId: customer.id,
+      type: EventType.cardIssued,
+      data: { cardNumber: card.number },
+    });
+  }
+
+  // The ledger statement returns nothing when the key was used before: then nothing is credited.
   let welcomeCredited = 0;
   if (options.welcomeBonus > 0) {
-    const { duplicate } = await postLedgerEntry(tx, {
-      cardId: card.id,
-      customerId: current.id,
+    const welcome = await insertEntryMovingBalance(tx, {
+      card: { id: card.id },
       kind: "WELCOME",
       delta: options.welcomeBonus,
-      idempotencyKey: `welcome:${current.id}`,
+      idempotencyKey: `welcome:${customer.id}`,
+      at: now,
     });
-    if (!duplicate) {
+    if (welcome) {
       welcomeCredited = options.welcomeBonus;
-      await recordEvent(tx, current.id, EventType.pointsCredited, {
-        kind: "WELCOME",
-        points: options.welcomeBonus,
+      card = { ...card, balance: welcome.balanceAfter };
+      events.push({
+        customerId: customer.id,
+        type: EventType.pointsCredited,
+        data: { kind: "WELCOME", points: options.welcomeBonus },
       });
     }
   }
 
   let referrerCredited: string | null = null;
-  if (current.referrerId && current.referrerId !== current.id && options.referralBonus > 0) {
-    const referrerCard = await tx.loyaltyCard.findUnique({
-      where: { customerId: current.referrerId },
+  if (referrer && referrer.id !== customer.id && options.referralBonus > 0) {
+    // Nothing when the referrer's card is not active (blocked, closed) or was credited before.
+    const bonus = await insertEntryMovingBalance(tx, {
+      card: { activeCardOfCustomer: referrer.id },
+      kind: "REFERRAL",
+      delta: options.referralBonus,
+      idempotencyKey: `referral:${customer.id}`,
+      note: "Friend joined",
+      at: now,
     });
-    if (referrerCard && referrerCard.status === "ACTIVE") {
-      const { duplicate } = await postLedgerEntry(tx, {
-        cardId: referrerCard.id,
-        customerId: current.referrerId,
-        kind: "REFERRAL",
-        delta: options.referralBonus,
-        idempotencyKey: `referral:${current.id}`,
-        note: "Friend joined",
+    if (bonus) {
+      referrerCredited = referrer.id;
+      events.push({
+        customerId: referrer.id,
+        type: EventType.referralCredited,
+        data: { points: options.referralBonus, referredCustomerId: customer.id },
       });
-      if (!duplicate) {
-        referrerCredited = current.referrerId;
-        await recordEvent(tx, current.referrerId, EventType.referralCredited, {
-          points: options.referralBonus,
-          referredCustomerId: current.id,
-        });
-      }
     }
   }
-  const freshCard = await tx.loyaltyCard.findUniqueOrThrow({ where: { id: card.id } });
-  return { customer, card: freshCard, issued, welcomeCredited, referrerCredited };
+  await insertEvents(tx, events, now);
+  return {
+    customer,
+    card,
+    issued: fresh !== null,
+    welcomeCredited,
+    referrerCredited,
+    referrer: referrerCredited ? referrer : null,
+  };
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../db/client.ts";
+import type { Customer } from "../db/client.ts";
 
 /**
  * What onboarding still needs from a person. Plain JSON on purpose: conversations persist the
@@ -14,12 +14,7 @@ export type OnboardingState = {
   answered: { birthday: boolean; gender: boolean; city: boolean; email: boolean };
 };
 
-export async function getOnboardingState(
-  db: PrismaClient,
-  telegramId: number,
-): Promise<OnboardingState | null> {
-  const c = await db.customer.findUnique({ where: { telegramId: BigInt(telegramId) } });
-  if (!c) return null;
+export function onboardingState(c: Customer): OnboardingState {
   return {
     customerId: c.id,
     status: c.status,

@@ -1,5 +1,7 @@
-import { updateCustomerWithEvent } from "../customers/update-with-event.ts";
-import type { Gender, Prisma, PrismaClient } from "../db/client.ts";
+import type { Customer, Gender } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
+import { type CustomerPatch, updateCustomer } from "../db/tables/customers.ts";
+import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
 
 export type ProfileChange =
@@ -10,29 +12,34 @@ export type ProfileChange =
   | { field: "email"; value: string }
   | { field: "language"; value: "ru" | "en" };
 
+function patchFor(change: ProfileChange): CustomerPatch {
+  if (change.field === "birthday") {
+    return {
+      birthday: change.value,
+      birthMonth: change.value.getUTCMonth() + 1,
+      birthDay: change.value.getUTCDate(),
+    };
+  }
+  return { [change.field]: change.value };
+}
+
 /**
  * Saves one profile field the customer gave (onboarding, a progressive question, or an edit).
  * The timeline records which field changed, not its value: the value is in the profile.
+ * Returns the customer as saved.
  */
 export async function updateProfile(
-  db: PrismaClient,
-  options: { customerId: string; change: ProfileChange },
-): Promise<void> {
+  sql: Sql,
+  options: { customerId: string; change: ProfileChange; now?: Date },
+): Promise<Customer> {
   const { change } = options;
-  const data: Prisma.CustomerUpdateInput =
-    change.field === "birthday"
-      ? {
-          birthday: change.value,
-          birthMonth: change.value.getUTCMonth() + 1,
-          birthDay: change.value.getUTCDate(),
-        }
-      : { [change.field]: change.value };
-  await updateCustomerWithEvent(
-    db,
-    options.customerId,
-    data,
-    change.field === "language"
-      ? { type: EventType.languageChanged, data: { language: change.value } }
-      : { type: EventType.profileEdited, data: { field: change.field } },
-  );
+  const customer = await updateCustomer(sql, options.customerId, patchFor(change), {
+    at: options.now ?? new Date(),
+    event:
+      change.field === "language"
+        ? { type: EventType.languageChanged, data: { language: change.value } }
+        : { type: EventType.profileEdited, data: { field: change.field } },
+  });
+  if (!customer) throw new AppError("not_found", `Customer ${options.customerId} not found`);
+  return customer;
 }

@@ -17,6 +17,7 @@ beforeAll(async () => {
     config: parseConfig({ ADMIN_TOKEN }),
     logger: silentLogger(),
     ping: () => db.ping(),
+    updates: () => "webhook",
   });
 });
 afterAll(async () => {
@@ -38,10 +39,30 @@ describe(`admin API on ${testDbKind}`, () => {
       config: parseConfig({}),
       logger: silentLogger(),
       ping: () => Promise.reject(new Error("connection refused")),
+      updates: () => "polling",
     });
     const response = await broken.request("/healthz");
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: "error", database: "unavailable" });
+    expect(await response.json()).toEqual({
+      status: "error",
+      database: "unavailable",
+      updates: "polling",
+    });
+  });
+
+  it("answers 503 until the bot takes updates, and after it stopped", async () => {
+    for (const updates of ["starting", "stopped"] as const) {
+      const notYet = createApi({
+        db: db.prisma,
+        config: parseConfig({}),
+        logger: silentLogger(),
+        ping: () => db.ping(),
+        updates: () => updates,
+      });
+      const response = await notYet.request("/healthz");
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: updates, updates });
+    }
   });
 
   it("refuses requests without a valid bearer token", async () => {
@@ -240,6 +261,7 @@ describe(`admin API failures on ${testDbKind}`, () => {
       config: parseConfig({ ADMIN_TOKEN }),
       logger: silentLogger(),
       ping: () => own.ping(),
+      updates: () => "polling",
     });
     await own.close();
     const response = await app.request("/api/customers", auth());

@@ -57,10 +57,9 @@ describe(`customer menu on ${testDbKind}`, () => {
     const card = customer?.card;
     if (!customer || !card) throw new Error("no card");
     for (let i = 1; i <= 11; i++) {
-      await h.db.prisma.$transaction((tx) =>
+      await h.db.sql.transaction((tx) =>
         postLedgerEntry(tx, {
-          cardId: card.id,
-          customerId: customer.id,
+          card: { id: card.id },
           kind: "ADJUSTMENT",
           delta: i,
           idempotencyKey: `test-adjust:${customer.id}:${i}`,

@@ -32,9 +32,9 @@ describe(`points ledger on ${testDbKind}`, () => {
   it("records an operation once however many times it is retried", async () => {
     const card = await newCard();
     const post = () =>
-      db.prisma.$transaction((tx) =>
+      db.sql.transaction((tx) =>
         postLedgerEntry(tx, {
-          ...card,
+          card: { id: card.cardId },
           kind: "WELCOME",
           delta: 100,
           idempotencyKey: `welcome:${card.customerId}`,
@@ -52,9 +52,14 @@ describe(`points ledger on ${testDbKind}`, () => {
     const card = await newCard();
     const key = `purchase-bonus:${card.customerId}:1`;
     const attempt = () =>
-      db.prisma
-        .$transaction((tx) =>
-          postLedgerEntry(tx, { ...card, kind: "PURCHASE", delta: 40, idempotencyKey: key }),
+      db.sql
+        .transaction((tx) =>
+          postLedgerEntry(tx, {
+            card: { id: card.cardId },
+            kind: "PURCHASE",
+            delta: 40,
+            idempotencyKey: key,
+          }),
         )
         .then(
           (r) => r.entry.id,
@@ -67,19 +72,19 @@ describe(`points ledger on ${testDbKind}`, () => {
 
   it("never lets a balance go negative, not even with racing debits", async () => {
     const card = await newCard();
-    await db.prisma.$transaction((tx) =>
+    await db.sql.transaction((tx) =>
       postLedgerEntry(tx, {
-        ...card,
+        card: { id: card.cardId },
         kind: "ADJUSTMENT",
         delta: 100,
         idempotencyKey: `adj:${card.cardId}`,
       }),
     );
     const debit = (n: number) =>
-      db.prisma
-        .$transaction((tx) =>
+      db.sql
+        .transaction((tx) =>
           postLedgerEntry(tx, {
-            ...card,
+            card: { id: card.cardId },
             kind: "REDEEM",
             delta: -70,
             idempotencyKey: `redeem:${card.cardId}:${n}`,
@@ -101,9 +106,9 @@ describe(`points ledger on ${testDbKind}`, () => {
     const card = await newCard();
     for (const delta of [0, 1.5]) {
       await expect(
-        db.prisma.$transaction((tx) =>
+        db.sql.transaction((tx) =>
           postLedgerEntry(tx, {
-            ...card,
+            card: { id: card.cardId },
             kind: "ADJUSTMENT",
             delta,
             idempotencyKey: `bad:${delta}`,

@@ -18,11 +18,11 @@ afterAll(async () => {
 let nextTelegramId = 5000;
 async function consentingCustomer(payload?: string) {
   const telegramId = nextTelegramId++;
-  const { customer } = await registerBotStart(db.prisma, {
+  const { customer } = await registerBotStart(db.sql, {
     identity: { telegramId, firstName: "Test" },
     payload,
   });
-  await giveDataConsent(db.prisma, {
+  await giveDataConsent(db.sql, {
     customerId: customer.id,
     version: "v1",
     identity: { telegramId, firstName: "Test" },
@@ -36,10 +36,10 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
   it("issues one card and one welcome bonus however often completion is called", async () => {
     const { customerId } = await consentingCustomer();
     const results = await Promise.all([
-      completeOnboarding(db.prisma, { customerId, ...bonuses }).catch((e: unknown) => e),
-      completeOnboarding(db.prisma, { customerId, ...bonuses }).catch((e: unknown) => e),
+      completeOnboarding(db.sql, { customerId, ...bonuses }).catch((e: unknown) => e),
+      completeOnboarding(db.sql, { customerId, ...bonuses }).catch((e: unknown) => e),
     ]);
-    const again = await completeOnboarding(db.prisma, { customerId, ...bonuses });
+    const again = await completeOnboarding(db.sql, { customerId, ...bonuses });
     expect(results.every((r) => !(r instanceof Error))).toBe(true);
     expect(again.issued).toBe(false);
     expect(again.welcomeCredited).toBe(0);
@@ -49,11 +49,11 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
   });
 
   it("refuses to issue a card without consent", async () => {
-    const { customer } = await registerBotStart(db.prisma, {
+    const { customer } = await registerBotStart(db.sql, {
       identity: { telegramId: nextTelegramId++, firstName: "NoConsent" },
     });
     await expect(
-      completeOnboarding(db.prisma, { customerId: customer.id, ...bonuses }),
+      completeOnboarding(db.sql, { customerId: customer.id, ...bonuses }),
     ).rejects.toMatchObject({
       code: "forbidden",
     });
@@ -61,17 +61,17 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
 
   it("credits the referrer once, when the friend finishes", async () => {
     const referrer = await consentingCustomer();
-    await completeOnboarding(db.prisma, { customerId: referrer.customerId, ...bonuses });
+    await completeOnboarding(db.sql, { customerId: referrer.customerId, ...bonuses });
     const code = (
       await db.prisma.customer.findUniqueOrThrow({ where: { id: referrer.customerId } })
     ).referralCode;
 
     const friend = await consentingCustomer(`ref_${code}`);
-    const first = await completeOnboarding(db.prisma, {
+    const first = await completeOnboarding(db.sql, {
       customerId: friend.customerId,
       ...bonuses,
     });
-    const second = await completeOnboarding(db.prisma, {
+    const second = await completeOnboarding(db.sql, {
       customerId: friend.customerId,
       ...bonuses,
     });
@@ -94,7 +94,7 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
     expect(row.referrerId).toBeNull();
 
     // An existing customer following someone's link (or their own) stays as they were.
-    const again = await registerBotStart(db.prisma, {
+    const again = await registerBotStart(db.sql, {
       identity: { telegramId: stranger.telegramId, firstName: "Test" },
       payload: `ref_${row.referralCode}`,
     });
@@ -117,7 +117,7 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
     const fresh = await consentingCustomer("src_instagram");
 
     expect(
-      await attachPhone(db.prisma, {
+      await attachPhone(db.sql, {
         customerId: fresh.customerId,
         phone: "+79990000001",
         verified: false,
@@ -125,12 +125,12 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
     ).toEqual({
       kind: "needs_verification",
     });
-    const merged = await attachPhone(db.prisma, {
+    const merged = await attachPhone(db.sql, {
       customerId: fresh.customerId,
       phone: "+79990000001",
       verified: true,
     });
-    expect(merged).toEqual({ kind: "merged", customerId: imported.id });
+    expect(merged).toMatchObject({ kind: "merged", customer: { id: imported.id } });
     expect(await db.prisma.customer.findUnique({ where: { id: fresh.customerId } })).toBeNull();
     const result = await db.prisma.customer.findUniqueOrThrow({ where: { id: imported.id } });
     expect(result.telegramId).toBe(BigInt(fresh.telegramId));
@@ -146,10 +146,10 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
 
     // A customer who already has a card cannot absorb a separate history by a button press.
     const carded = await consentingCustomer();
-    await completeOnboarding(db.prisma, { customerId: carded.customerId, ...bonuses });
+    await completeOnboarding(db.sql, { customerId: carded.customerId, ...bonuses });
     await db.prisma.customer.create({ data: { referralCode: "IMPORTED2", phone: "+79990000003" } });
     expect(
-      await attachPhone(db.prisma, {
+      await attachPhone(db.sql, {
         customerId: carded.customerId,
         phone: "+79990000003",
         verified: true,
@@ -159,7 +159,7 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
     // Another Telegram account cannot take the same number.
     const other = await consentingCustomer();
     expect(
-      await attachPhone(db.prisma, {
+      await attachPhone(db.sql, {
         customerId: other.customerId,
         phone: "+79990000001",
         verified: true,
@@ -171,8 +171,8 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
 
   it("deletes personal data but keeps the anonymous ledger", async () => {
     const { customerId, telegramId } = await consentingCustomer("src_vk");
-    await attachPhone(db.prisma, { customerId, phone: "+79990000002", verified: true });
-    await completeOnboarding(db.prisma, { customerId, ...bonuses });
+    await attachPhone(db.sql, { customerId, phone: "+79990000002", verified: true });
+    await completeOnboarding(db.sql, { customerId, ...bonuses });
     await deleteCustomerData(db.prisma, { customerId });
 
     const row = await db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } });
@@ -190,7 +190,7 @@ describe(`onboarding use cases on ${testDbKind}`, () => {
     const events = await db.prisma.customerEvent.findMany({ where: { customerId } });
     expect(events.map((e) => e.type)).toEqual(["data.deleted"]);
     // Coming back later is a fresh start.
-    const back = await registerBotStart(db.prisma, { identity: { telegramId, firstName: "Back" } });
+    const back = await registerBotStart(db.sql, { identity: { telegramId, firstName: "Back" } });
     expect(back.kind).toBe("new");
     expect(back.customer.id).not.toBe(customerId);
   });

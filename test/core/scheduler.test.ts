@@ -64,8 +64,8 @@ describe(`scheduler on ${testDbKind}`, () => {
       where: { key: "conversation:2" },
       data: { value: { touched: true } },
     });
-    expect(await purgeStaleBotState(db.prisma, { olderThanDays: 30 })).toBe(0);
-    expect(await purgeStaleBotState(db.prisma, { olderThanDays: 30, now: future })).toBe(2);
+    expect(await purgeStaleBotState(db.sql, { olderThanDays: 30 })).toBe(0);
+    expect(await purgeStaleBotState(db.sql, { olderThanDays: 30, now: future })).toBe(2);
     expect(await db.prisma.botState.count()).toBe(0);
   });
 });

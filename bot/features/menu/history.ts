@@ -3,6 +3,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { getHistory, type HistoryPage } from "../../../core/loyalty/history.ts";
 import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
+import { answerCallback } from "../../cosmetic.ts";
 import { formatRubles } from "../../views/card.ts";
 import { withCard } from "./require-card.ts";
 
@@ -50,7 +51,7 @@ async function render(
 chats.filter(
   hears("menu-history"),
   withCard(async (ctx) => {
-    const history = await getHistory(ctx.deps.db, {
+    const history = await getHistory(ctx.deps.sql, {
       customerId: ctx.customer.id,
       page: 1,
       pageSize: PAGE_SIZE,
@@ -64,13 +65,13 @@ chats.callbackQuery(
   cbPatterns.historyPage,
   withCard(async (ctx) => {
     const page = Number(ctx.match[1]);
-    const history = await getHistory(ctx.deps.db, {
+    const history = await getHistory(ctx.deps.sql, {
       customerId: ctx.customer.id,
       page,
       pageSize: PAGE_SIZE,
     });
     const { text, keyboard } = await render(ctx, history);
-    await ctx.answerCallbackQuery();
+    await answerCallback(ctx);
     // A double tap asks for the page already shown; Telegram then says "message is not modified".
     await ctx.editMessageText(text, { reply_markup: keyboard }).catch((err: unknown) => {
       if (!String((err as Error).message).includes("not modified")) throw err;

@@ -4,6 +4,7 @@ import { deleteCustomerData } from "../../../core/privacy/delete-customer-data.t
 import { exportCustomerData } from "../../../core/privacy/export-customer-data.ts";
 import { cb } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
+import { answerCallback, removeButtons } from "../../cosmetic.ts";
 import { withCard } from "./require-card.ts";
 
 export const myDataFeature = new Composer<BotContext>();
@@ -24,8 +25,8 @@ chats.filter(
 chats.callbackQuery(
   cb.dataExport,
   withCard(async (ctx) => {
-    await ctx.answerCallbackQuery();
-    const data = await exportCustomerData(ctx.deps.db, ctx.customer.id);
+    await answerCallback(ctx);
+    const data = await exportCustomerData(ctx.deps.prisma, ctx.customer.id);
     const none = ctx.t("not-set");
     await ctx.reply(
       ctx.t("data-export-summary", {
@@ -52,7 +53,7 @@ chats.callbackQuery(
 chats.callbackQuery(
   cb.dataDelete,
   withCard(async (ctx) => {
-    await ctx.answerCallbackQuery();
+    await answerCallback(ctx);
     await ctx.reply(ctx.t("data-delete-confirm"), {
       reply_markup: new InlineKeyboard()
         .text(ctx.t("btn-data-delete-confirm"), cb.dataDeleteConfirm)
@@ -63,19 +64,19 @@ chats.callbackQuery(
 );
 
 chats.callbackQuery(cb.dataDeleteCancel, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageReplyMarkup().catch(() => {});
+  await answerCallback(ctx);
+  await removeButtons(ctx);
   await ctx.reply(ctx.t("data-delete-cancelled"));
 });
 
 // Not behind requireCard: a second tap after deletion finds no customer and must stay quiet.
 chats.callbackQuery(cb.dataDeleteConfirm, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageReplyMarkup().catch(() => {});
+  await answerCallback(ctx);
+  await removeButtons(ctx);
   const customer = ctx.customer;
   if (customer?.status !== "ACTIVE") return;
   const goodbye = ctx.t("data-deleted");
-  await deleteCustomerData(ctx.deps.db, { customerId: customer.id });
+  await deleteCustomerData(ctx.deps.prisma, { customerId: customer.id });
   // grammY deletes the stored session when it is set to undefined.
   (ctx as { session: unknown }).session = undefined;
   ctx.customer = null;

@@ -3,6 +3,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { cb, cbPatterns, type EditableField } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
 import { EDIT_PROFILE } from "../../conversations/edit-profile.ts";
+import { answerCallback } from "../../cosmetic.ts";
 import { withCard } from "./require-card.ts";
 
 export const profileFeature = new Composer<BotContext>();
@@ -47,7 +48,7 @@ chats.filter(
 chats.callbackQuery(
   cbPatterns.editField,
   withCard(async (ctx) => {
-    await ctx.answerCallbackQuery();
+    await answerCallback(ctx);
     await ctx.conversation.exitAll();
     await ctx.conversation.enter(EDIT_PROFILE, ctx.match[1] as EditableField);
   }),

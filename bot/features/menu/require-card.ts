@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import type { Customer } from "../../../core/db/client.ts";
 import type { BotContext } from "../../context.ts";
+import { answerCallback } from "../../cosmetic.ts";
 
 /**
  * Menu items need a card; anyone else is pointed back to /start instead of getting an error.
@@ -14,7 +15,7 @@ export function withCard<C extends BotContext>(
       await handler(ctx as C & { customer: Customer });
       return;
     }
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+    await answerCallback(ctx);
     await ctx.reply(ctx.t("card-not-issued"), { reply_markup: { remove_keyboard: true } });
   };
 }

@@ -4,6 +4,7 @@ import { setMarketingConsent } from "../../../core/onboarding/consent.ts";
 import { updateProfile } from "../../../core/profile/update-profile.ts";
 import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
+import { answerCallback, bestEffort } from "../../cosmetic.ts";
 import { mainMenuKeyboard } from "../../keyboards/main-menu.ts";
 import { withCard } from "./require-card.ts";
 
@@ -38,13 +39,12 @@ chats.callbackQuery(
   withCard(async (ctx) => {
     const language = ctx.match[1] as "ru" | "en";
     const customer = ctx.customer;
-    await ctx.answerCallbackQuery();
+    await answerCallback(ctx);
     if (customer.language !== language) {
-      await updateProfile(ctx.deps.db, {
+      ctx.customer = await updateProfile(ctx.deps.sql, {
         customerId: customer.id,
         change: { field: "language", value: language },
       });
-      customer.language = language;
     }
     await ctx.i18n.renegotiateLocale();
     // The reply keyboard carries texts too: send it again in the new language.
@@ -57,18 +57,17 @@ chats.callbackQuery(
   withCard(async (ctx) => {
     const granted = ctx.match[1] === "on";
     const customer = ctx.customer;
-    await ctx.answerCallbackQuery();
+    await answerCallback(ctx);
     // A double tap asks for the state that is already set: nothing to record.
     if (customer.marketingConsent !== granted) {
-      await setMarketingConsent(ctx.deps.db, {
+      ctx.customer = await setMarketingConsent(ctx.deps.sql, {
         customerId: customer.id,
         granted,
         version: ctx.deps.config.onboarding.consentVersion,
       });
-      customer.marketingConsent = granted;
     }
     const { text, keyboard } = settingsView(ctx);
-    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(() => {});
+    await bestEffort(() => ctx.editMessageText(text, { reply_markup: keyboard }));
     await ctx.reply(ctx.t(granted ? "settings-marketing-on" : "settings-marketing-off"));
   }),
 );
