@@ -21,7 +21,7 @@ export default defineConfig({
           name: "pglite",
           include: ["test/**/*.test.ts"],
           exclude: ["test/unit/**"],
-          globalSetup: ["test/support/global-setup.ts"],
+          globalSetup: ["test/support/build-setup.ts", "test/support/global-setup.ts"],
           env: { TEST_DB_KIND: "pglite" },
         },
       },
@@ -34,6 +34,7 @@ export default defineConfig({
                 include: ["test/**/*.test.ts"],
                 // The emulator's own tests touch no database: once is enough.
                 exclude: ["test/unit/**", "test/emulator*.test.ts"],
+                globalSetup: ["test/support/build-setup.ts"],
                 env: { TEST_DB_KIND: "postgres" },
               },
             },

@@ -1,7 +1,7 @@
-import { fileURLToPath } from "node:url";
 import { I18n } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Customer } from "../core/db/client.ts";
+import { fromProjectRoot } from "../project-root.ts";
 
 export const supportedLanguages = ["ru", "en"] as const;
 export type Language = (typeof supportedLanguages)[number];
@@ -27,7 +27,7 @@ export function createI18n<C extends Context & { customer?: Customer | null }>(
 ) {
   return new I18n<C>({
     defaultLocale: defaultLanguage,
-    directory: fileURLToPath(new URL("./locales", import.meta.url)),
+    directory: fromProjectRoot("bot", "locales"),
     useSession: false,
     // Fluent wraps interpolations in Unicode isolation marks by default; Telegram shows them
     // as-is and they break copy-paste of card numbers and links.

@@ -2,13 +2,15 @@
  * Chat with the bot from a terminal through the Telegram emulator: `npm run chat`.
  * Start the bot without BOT_TOKEN first (`npm start`), which makes it serve the emulator.
  *
- * Environment: EMULATOR_URL (default http://127.0.0.1:8081), CHAT_USER_ID (1001),
- * CHAT_LANG (ru), CHAT_NAME, CHAT_PHONE (shared by contact buttons; asked once if unset).
+ * Environment (or `.env`, like `npm start`): EMULATOR_URL, else http://127.0.0.1:$EMULATOR_PORT
+ * (8081), CHAT_USER_ID (1001), CHAT_LANG (ru), CHAT_NAME, CHAT_PHONE (shared by contact
+ * buttons; asked once if unset).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
+import { loadEnvFile } from "../config.ts";
 
 interface FileJson {
   file_id: string;
@@ -40,7 +42,11 @@ interface MessagesJson {
   reply_keyboard: { keyboard: ButtonJson[][] } | null;
 }
 
-const baseUrl = (process.env.EMULATOR_URL ?? "http://127.0.0.1:8081").replace(/\/+$/, "");
+// The same sources as `npm start`: the environment first, then `.env`.
+loadEnvFile();
+const baseUrl = (
+  process.env.EMULATOR_URL ?? `http://127.0.0.1:${process.env.EMULATOR_PORT?.trim() || "8081"}`
+).replace(/\/+$/, "");
 const userId = Number(process.env.CHAT_USER_ID ?? 1001);
 const profile = {
   first_name: process.env.CHAT_NAME ?? "Тестовый пользователь",

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fromProjectRoot } from "../project-root.ts";
 
 /**
  * Applies the SQL migrations in prisma/migrations to PGlite or PostgreSQL.
@@ -45,7 +45,7 @@ export class MigrationError extends Error {
 // Arbitrary but fixed: every process of this app contends for the same advisory lock.
 const MIGRATION_LOCK_KEY = 7_246_115_001;
 
-export const defaultMigrationsDir = fileURLToPath(new URL("./migrations", import.meta.url));
+export const defaultMigrationsDir = fromProjectRoot("prisma", "migrations");
 
 export async function readMigrations(dir = defaultMigrationsDir): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });

@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../core/db/database.ts";
+import { pgliteOptions } from "../core/db/pglite-options.ts";
 import { pgliteSession, pgSession } from "../core/db/sql-session.ts";
 import {
   type Migration,
@@ -31,7 +32,7 @@ async function freshSession(): Promise<{ session: SqlSession; db: TestDatabase }
   const db = await createEmptyDatabase();
   cleanups.push(() => db.drop());
   if (db.options.kind === "pglite") {
-    const pglite = await PGlite.create();
+    const pglite = await PGlite.create(pgliteOptions());
     cleanups.unshift(() => pglite.close());
     return { session: pgliteSession(pglite), db };
   }

@@ -51,19 +51,26 @@ async function openPglite(
   logger: MigrationLogger | undefined,
   onStatement: StatementObserver | undefined,
 ): Promise<Database> {
-  const [{ PGlite }, { lockDataDir }, { pgliteSql, observePglite }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("./data-dir-lock.ts"),
-    import("./pglite-sql.ts"),
-  ]);
+  const [{ PGlite }, { pgliteOptions }, { initPgliteDataDir }, { lockDataDir }, sqlModule] =
+    await Promise.all([
+      import("@electric-sql/pglite"),
+      import("./pglite-options.ts"),
+      import("./pglite-initdb.ts"),
+      import("./data-dir-lock.ts"),
+      import("./pglite-sql.ts"),
+    ]);
+  const { pgliteSql, observePglite } = sqlModule;
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({
-      ...(dataDir ? { dataDir } : {}),
-      ...(template ? { loadDataDir: template } : {}),
-    });
+    if (dataDir && !template) await initPgliteDataDir(dataDir, pgliteOptions());
+    pglite = await PGlite.create(
+      pgliteOptions({
+        ...(dataDir ? { dataDir } : {}),
+        ...(template ? { loadDataDir: template } : {}),
+      }),
+    );
   } catch (error) {
     await unlock();
     throw error;

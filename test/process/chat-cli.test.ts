@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { testDbKind } from "../support/database.ts";
+import { freePort } from "../support/free-port.ts";
 import { startMain } from "../support/process.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -21,7 +22,7 @@ describe.runIf(testDbKind === "pglite")("npm run chat", () => {
     cleanups.unshift(() => app.child.kill("SIGKILL"));
     const ready = await app.waitForLog("ready");
 
-    const chat = spawn(process.execPath, ["--import", "tsx", "emulator/chat-cli.ts"], {
+    const chat = spawn(process.execPath, ["dist/chat.js"], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? "",
@@ -64,6 +65,37 @@ describe.runIf(testDbKind === "pglite")("npm run chat", () => {
     await type("//help", "Всё в меню внизу");
     chat.stdin.write("/quit\n");
 
+    app.child.kill("SIGTERM");
+    expect((await app.exit(10_000)).code).toBe(0);
+  });
+
+  it("finds the emulator on EMULATOR_PORT from .env, as npm start does", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "loyalty-chat-port-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const port = String(await freePort());
+    const app = startMain({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", EMULATOR_PORT: port });
+    cleanups.unshift(() => app.child.kill("SIGKILL"));
+    await app.waitForLog("ready");
+    // Only .env says where the emulator is: no EMULATOR_URL, no EMULATOR_PORT in the environment.
+    await writeFile(join(dataDir, ".env"), `EMULATOR_PORT=${port}\n`);
+    const chat = spawn(process.execPath, [join(root, "dist/chat.js")], {
+      cwd: dataDir,
+      env: { PATH: process.env.PATH ?? "", CHAT_USER_ID: "5252", CHAT_PHONE: "+79160002233" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    cleanups.unshift(() => chat.kill("SIGKILL"));
+    let output = "";
+    chat.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    chat.stdin.write("/start\n");
+    const deadline = Date.now() + 15_000;
+    while (!output.includes("[1] ✅ Согласен(на)")) {
+      if (Date.now() > deadline) throw new Error(`no consent question in:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(output).toContain(`Chatting with @`);
+    chat.stdin.write("/quit\n");
     app.child.kill("SIGTERM");
     expect((await app.exit(10_000)).code).toBe(0);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
+import { pgliteOptions } from "../../core/db/pglite-options.ts";
 import { pgliteSession } from "../../core/db/sql-session.ts";
 import { migrate } from "../../prisma/migrator.ts";
 
@@ -18,7 +19,7 @@ declare module "vitest" {
  * takes under one. The template is made once per test run with the real migration runner.
  */
 export default async function setup(project: TestProject) {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create(pgliteOptions());
   await migrate(pgliteSession(pglite));
   const dump = await pglite.dumpDataDir("none");
   await pglite.close();

@@ -13,9 +13,12 @@ export type RunningProcess = {
   exit(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-/** Runs `main.ts` as `npm start` would, with exactly the given environment (plus PATH). */
+/**
+ * Runs the app as `npm start` does (`node dist/main.js`, built by the test setup), with exactly
+ * the given environment (plus PATH).
+ */
 export function startMain(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "main.ts"], {
+  const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
