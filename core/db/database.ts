@@ -87,7 +87,7 @@ async function openPglite(
     });
     return {
       kind: "pglite",
-      sql: pgliteSql(db),
+      sql: pgliteSql(db, onStatement),
       prisma: prisma.client,
       migrations,
       async ping() {

@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { Sql, StatementObserver } from "./sql.ts";
 import { rowParsers, toParams } from "./sql-values.ts";
+import { isStalePlan, StatementNames } from "./statement-names.ts";
 
 const types = {
   getTypeParser(oid: number, format?: string) {
@@ -10,19 +11,37 @@ const types = {
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
+// One registry for the process: node-postgres prepares a named statement once per connection.
+const names = new StatementNames("loyalty_");
+
 async function run<Row extends object>(
   client: Queryable,
   text: string,
   params: readonly unknown[] | undefined,
+  inTransaction = false,
 ): Promise<Row[]> {
-  // `types` per query: the pool is shared with Prisma's adapter, which brings its own parsers.
-  const result = await client.query<Row>({ text, values: toParams(params), types });
-  return result.rows;
+  const name = names.nameFor(text);
+  try {
+    // `types` per query: the pool is shared with Prisma's adapter, which brings its own parsers.
+    const result = await client.query<Row>({
+      text,
+      values: toParams(params),
+      types,
+      ...(name ? { name } : {}),
+    });
+    return result.rows;
+  } catch (error) {
+    if (!isStalePlan(error)) throw error;
+    names.forget(text);
+    // Inside a transaction the failure already aborted it: the caller retries the whole.
+    if (inTransaction) throw error;
+    return run(client, text, params);
+  }
 }
 
 function inTransaction(client: pg.PoolClient): Sql {
   const tx: Sql = {
-    query: (text, params) => run(client, text, params),
+    query: (text, params) => run(client, text, params, true),
     transaction: (work) => work(tx),
   };
   return tx;

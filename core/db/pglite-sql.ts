@@ -1,30 +1,90 @@
-import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { type PGlite, parse, protocol, type Transaction } from "@electric-sql/pglite";
 import type { Sql, StatementObserver } from "./sql.ts";
 import { rowParsers, toParams } from "./sql-values.ts";
+import { isStalePlan, StatementNames } from "./statement-names.ts";
 
-type Queryable = Pick<PGlite | Transaction, "query">;
+const { serialize } = protocol;
+const sync = serialize.sync();
+const describePortal = serialize.describe({ type: "P" });
+const execute = serialize.execute({});
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+type Session = { db: PGlite; names: StatementNames; prepared: Set<string> };
+
+/**
+ * One statement as one trip into PGlite: Parse (the first time only, see statement-names.ts),
+ * Bind, Describe, Execute and Sync in a single protocol message. PGlite's own `query()` makes
+ * six trips and parses and plans every time (it first asks for the parameter types to
+ * serialize the values); parameters go as text here and PostgreSQL infers their types from
+ * the statement, exactly as node-postgres does on a server.
+ */
 async function run<Row extends object>(
-  db: Queryable,
+  session: Session,
   text: string,
   params: readonly unknown[] | undefined,
+  inTransaction: boolean,
 ): Promise<Row[]> {
-  // Parsers per query: the instance is shared with Prisma's adapter, which brings its own.
-  const result = await db.query<Row>(text, toParams(params), { parsers: rowParsers });
-  return result.rows;
+  const { db, names, prepared } = session;
+  const name = names.nameFor(text) ?? "";
+  const mustParse = name === "" || !prepared.has(name);
+  const message = concat([
+    ...(mustParse ? [serialize.parse({ text, name })] : []),
+    serialize.bind({ statement: name, values: toParams(params) }),
+    describePortal,
+    execute,
+    sync,
+  ]);
+  const { messages } = await db.execProtocol(message, { syncToFs: false, throwOnError: false });
+  // Prepared as soon as Parse succeeded, even if executing it then failed.
+  if (mustParse && name && messages.some((m) => m.name === "parseComplete")) prepared.add(name);
+  const error = messages.find((m) => m.name === "error");
+  if (error) {
+    if (!isStalePlan(error)) throw error;
+    names.forget(text);
+    // Inside a transaction the failure already aborted it: the caller retries the whole.
+    if (inTransaction) throw error;
+    return run(session, text, params, inTransaction);
+  }
+  const [result] = parse.parseResults(messages, db.parsers, { parsers: rowParsers });
+  // As PGlite's query() does: persist after each statement outside a transaction (COMMIT does
+  // it inside one).
+  if (!inTransaction) await db.syncToFs();
+  return (result?.rows ?? []) as Row[];
 }
 
 /**
  * `Sql` over PGlite. PGlite is one connection: while a transaction is open, statements from
- * other updates wait for it (PGlite queues them), so transactions here stay short.
+ * other updates wait for it (the same two locks PGlite's own query() and transaction() take),
+ * so transactions here stay short.
  */
-export function pgliteSql(db: PGlite): Sql {
+export function pgliteSql(db: PGlite, onStatement?: StatementObserver): Sql {
+  const session: Session = { db, names: new StatementNames("s"), prepared: new Set() };
   return {
-    query: (text, params) => run(db, text, params),
+    query(text, params) {
+      onStatement?.(text);
+      return db._runExclusiveTransaction(() =>
+        db._runExclusiveQuery(() => run(session, text, params, false)),
+      );
+    },
     transaction(work) {
-      return db.transaction(async (pgTx) => {
+      // BEGIN and COMMIT are PGlite's: an observed instance reports them.
+      return db.transaction(async () => {
         const tx: Sql = {
-          query: (text, params) => run(pgTx, text, params),
+          query(text, params) {
+            onStatement?.(text);
+            return db._runExclusiveQuery(() => run(session, text, params, true));
+          },
           transaction: (inner) => inner(tx),
         };
         return work(tx);
@@ -34,8 +94,9 @@ export function pgliteSql(db: PGlite): Sql {
 }
 
 /**
- * The same PGlite instance, reporting every statement sent through it (Prisma's adapter
- * included: it calls query, exec and transaction), for tests and benchmarks that count them.
+ * The same PGlite instance, reporting every statement Prisma's adapter sends through it (it
+ * calls query, exec and transaction) and the BEGIN/COMMIT of every transaction, for tests and
+ * benchmarks that count statements; `Sql` above reports its own.
  */
 export function observePglite(db: PGlite, onStatement: StatementObserver): PGlite {
   const observeTx = (tx: Transaction): Transaction =>

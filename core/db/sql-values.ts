@@ -18,14 +18,28 @@ export const rowParsers: Record<number, (value: string) => unknown> = {
   [DATE_OID]: (value) => new Date(`${value}T00:00:00Z`),
 };
 
-/** Turns a JS value into what both drivers send as text: Dates as UTC ISO strings. */
-export function toParam(value: unknown): unknown {
+/**
+ * A JS value as the text both drivers send for a parameter whose type PostgreSQL infers from
+ * the statement: Dates as UTC ISO strings, arrays as array literals, objects as JSON.
+ */
+export function toParam(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return value;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === "bigint") return value.toString();
-  return value;
+  if (Array.isArray(value)) return arrayLiteral(value);
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
 }
 
-export function toParams(params: readonly unknown[] | undefined): unknown[] {
+function arrayLiteral(values: readonly unknown[]): string {
+  const items = values.map((item) => {
+    const text = toParam(item);
+    return text === null ? "NULL" : `"${text.replace(/[\\"]/g, "\\$&")}"`;
+  });
+  return `{${items.join(",")}}`;
+}
+
+export function toParams(params: readonly unknown[] | undefined): Array<string | null> {
   return params ? params.map(toParam) : [];
 }
 
