@@ -172,6 +172,27 @@ describe(`customer menu on ${testDbKind}`, () => {
     );
   });
 
+  it("asks its questions in the language chosen in Settings, not Telegram's", async () => {
+    const user = await onboardedUser("Глеб", "ru");
+    await user.pressReplyButton("⚙️ Настройки");
+    await user.pressButton({ data: "language:en" });
+    await user.pressReplyButton("👤 Profile");
+    await user.pressButton("City");
+    expect(lastText(user)).toBe("Which city are you from?");
+    await user.sendText("A".repeat(200));
+    expect(lastText(user)).not.toMatch(/[а-яё]/i);
+    await user.pressButton("Cancel");
+    expect(lastText(user)).toBe("Change cancelled.");
+
+    // And back: a customer with English Telegram who chose Russian hears Russian.
+    const other = await onboardedUser("Olga", "en");
+    await other.pressReplyButton("⚙️ Settings");
+    await other.pressButton({ data: "language:ru" });
+    await other.pressReplyButton("👤 Профиль");
+    await other.pressButton("Город");
+    expect(lastText(other)).toBe("Из какого вы города?");
+  });
+
   it("sends the customer everything stored about them", async () => {
     const user = await onboardedUser("Таня");
     await user.pressReplyButton("🗂 Мои данные");

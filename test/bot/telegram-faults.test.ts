@@ -113,6 +113,31 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
     }
     expect(user.messages()[0]?.text).toContain("Здравствуйте!");
   });
+
+  it("never fails a step over a cosmetic call, even one grammY cannot make", async () => {
+    const user = newUser();
+    await user.sendCommand("/start");
+    // A callback query whose message has no message_id: grammY throws synchronously when asked
+    // to remove that message's buttons, and answering the unknown query fails too.
+    await h.emulator.pushUpdate({
+      callback_query: {
+        id: "no-such-query",
+        from: user.user,
+        chat_instance: "1",
+        data: "consent:yes",
+        message: {
+          date: 0,
+          chat: { id: user.id, type: "private", first_name: user.user.first_name },
+        } as never,
+      },
+    });
+    expect(user.lastMessage()?.text).toContain("Присылать вам персональные предложения");
+    expect(user.messages().some((m) => m.text?.startsWith("Что-то пошло не так"))).toBe(false);
+    expect(
+      (await h.db.prisma.customer.findUnique({ where: { telegramId: BigInt(user.id) } }))
+        ?.dataConsentAt,
+    ).not.toBeNull();
+  });
 });
 
 describe(`a failing conversation step under long polling on ${testDbKind}`, () => {

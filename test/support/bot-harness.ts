@@ -14,6 +14,8 @@ export const TEST_BOT_TOKEN = "123456789:TEST-token-for-the-local-emulator";
 
 export type BotHarness = {
   db: Database;
+  /** Every statement sent to the database so far, in order (Prisma's included). */
+  statements: string[];
   emulator: TelegramEmulator;
   app: App;
   /** Stops the app (as a deploy would) and starts a new one on the same database and emulator. */
@@ -35,7 +37,8 @@ export async function startBotHarness(
     logDestination?: DestinationStream;
   } = {},
 ): Promise<BotHarness> {
-  const db = await openTestDatabase();
+  const statements: string[] = [];
+  const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   const emulator = createTelegramEmulator({ token: TEST_BOT_TOKEN });
   const { apiRoot } = await emulator.start();
   const port = await freePort();
@@ -67,6 +70,7 @@ export async function startBotHarness(
 
   return {
     db,
+    statements,
     emulator,
     get app() {
       return app;

@@ -63,13 +63,19 @@ export async function createEmptyDatabase(kind: TestDbKind = testDbKind): Promis
   };
 }
 
-/** A migrated database; `close()` also drops it. */
-export async function openTestDatabase(): Promise<Database> {
+/**
+ * A migrated database; `close()` also drops it. `onStatement` sees every statement sent to it
+ * (Prisma's included), for tests that count them.
+ */
+export async function openTestDatabase(
+  options: { onStatement?: (sql: string) => void } = {},
+): Promise<Database> {
   const empty = await createEmptyDatabase();
   const db = await openDatabase(
     empty.options.kind === "pglite"
       ? { kind: "pglite", template: await pgliteTemplate() }
       : empty.options,
+    options.onStatement ? { onStatement: options.onStatement } : {},
   );
   return {
     ...db,

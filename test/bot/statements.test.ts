@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimulatedUser } from "../../emulator/index.ts";
+import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { testDbKind } from "../support/database.ts";
+
+/**
+ * The hot path's statement budget, counted at the driver (BEGIN and COMMIT included): every
+ * update reads the customer, their card and the conversation state in one statement and writes
+ * what it must. A change that adds a query to an update fails here, with the statements listed.
+ */
+let h: BotHarness;
+beforeAll(async () => {
+  h = await startBotHarness({ env: { ONBOARDING_QUESTIONS: "birthday" } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** The statements one user action caused (the webhook answers once the update is handled). */
+async function statementsOf(action: () => Promise<unknown>): Promise<string[]> {
+  const before = h.statements.length;
+  await action();
+  return h.statements.slice(before).map((sql) => sql.replace(/\s+/g, " ").trim().slice(0, 60));
+}
+
+async function counts(steps: Array<[string, () => Promise<unknown>]>) {
+  const result: Record<string, number> = {};
+  const detail: Record<string, string[]> = {};
+  for (const [name, action] of steps) {
+    detail[name] = await statementsOf(action);
+    result[name] = detail[name].length;
+  }
+  return { result, detail };
+}
+
+let nextId = 8100;
+function newUser(): SimulatedUser {
+  const id = nextId++;
+  return h.user({ id, first_name: "Счёт", phone_number: `+7997${String(id).padStart(7, "0")}` });
+}
+
+describe(`statements per update on ${testDbKind}`, () => {
+  it("onboarding: three per answer, one transaction for the card; under five on average", async () => {
+    const user = newUser();
+    const { result, detail } = await counts([
+      ["/start", () => user.sendCommand("/start")],
+      ["consent", () => user.pressButton({ data: "consent:yes" })],
+      ["offers", () => user.pressButton({ data: "marketing:yes" })],
+      ["name", () => user.pressButton({ data: "name:keep" })],
+      ["phone", () => user.pressReplyButton("📱 Поделиться номером")],
+      ["birthday → card", () => user.sendText("25.12.1990")],
+    ]);
+    expect(result, JSON.stringify(detail, null, 2)).toEqual({
+      // read (customer + card + state), create the customer with its event, write the state
+      "/start": 3,
+      // read, save the answer with its event, write the state
+      consent: 3,
+      offers: 3,
+      name: 3,
+      phone: 3,
+      // read, save the birthday; BEGIN, activate, issue the card, welcome bonus, events,
+      // COMMIT; remember the QR picture's file_id; drop the finished conversation's state
+      "birthday → card": 10,
+    });
+    const total = Object.values(result).reduce((a, b) => a + b, 0);
+    expect(total / Object.keys(result).length).toBeLessThanOrEqual(5);
+  });
+
+  it("menu: one statement per button, two for the history page", async () => {
+    const user = newUser();
+    await user.sendCommand("/start");
+    await user.pressButton({ data: "consent:yes" });
+    await user.pressButton({ data: "marketing:yes" });
+    await user.pressButton({ data: "name:keep" });
+    await user.pressReplyButton("📱 Поделиться номером");
+    await user.sendText("25.12.1990");
+
+    const { result, detail } = await counts([
+      ["card", () => user.pressReplyButton("💳 Моя карта")],
+      ["history", () => user.pressReplyButton("📜 История")],
+      ["profile", () => user.pressReplyButton("👤 Профиль")],
+      ["invite", () => user.pressReplyButton("🎁 Пригласить друга")],
+      ["settings", () => user.pressReplyButton("⚙️ Настройки")],
+      ["language", () => user.pressButton({ data: "language:en" })],
+      ["my data", () => user.pressReplyButton("🗂 My data")],
+      ["/start again", () => user.sendCommand("/start")],
+    ]);
+    expect(result, JSON.stringify(detail, null, 2)).toEqual({
+      // the card's picture goes by the file_id saved when onboarding showed it
+      card: 1,
+      // read, then the page with its total
+      history: 2,
+      profile: 1,
+      invite: 1,
+      settings: 1,
+      // read, save the language with its event
+      language: 2,
+      "my data": 1,
+      // read, the "bot.started" event
+      "/start again": 2,
+    });
+  });
+});
