@@ -22,9 +22,14 @@ export function pickLanguage(
   return fallback;
 }
 
-export function createI18n<C extends Context & { customer?: Customer | null }>(
-  defaultLanguage: Language,
-) {
+/** What the locale is negotiated from: the customer, or inside a conversation their language. */
+export type LocaleSource = Context & {
+  customer?: Customer | null;
+  /** Set inside conversations, whose contexts carry no customer (see conversations/locale.ts). */
+  conversationLanguage?: string;
+};
+
+export function createI18n<C extends LocaleSource>(defaultLanguage: Language) {
   return new I18n<C>({
     defaultLocale: defaultLanguage,
     directory: fromProjectRoot("bot", "locales"),
@@ -33,6 +38,10 @@ export function createI18n<C extends Context & { customer?: Customer | null }>(
     // as-is and they break copy-paste of card numbers and links.
     fluentBundleOptions: { useIsolating: false },
     localeNegotiator: (ctx) =>
-      pickLanguage(ctx.customer?.language, ctx.from?.language_code, defaultLanguage),
+      pickLanguage(
+        ctx.conversationLanguage ?? ctx.customer?.language,
+        ctx.from?.language_code,
+        defaultLanguage,
+      ),
   });
 }

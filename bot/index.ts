@@ -6,9 +6,8 @@ import {
   type VersionedState,
 } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, lazySession } from "grammy";
+import { Bot, lazySession } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Customer } from "../core/db/client.ts";
 import { blockedDetector } from "./blocked-detector.ts";
 import { chatKey } from "./chat-key.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
@@ -27,7 +26,7 @@ import { settingsFeature } from "./features/menu/settings.ts";
 import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { errorHandler } from "./handlers/error.ts";
-import { createI18n, supportedLanguages } from "./i18n.ts";
+import { createI18n, type LocaleSource, supportedLanguages } from "./i18n.ts";
 import type { InFlightUpdates } from "./in-flight.ts";
 import { menuLabels } from "./keyboards/main-menu.ts";
 import { attachDeps } from "./middlewares/attach-deps.ts";
@@ -93,7 +92,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     }),
   );
   // One instance for outside and inside conversations: the locale files are read once.
-  const i18n = createI18n<Context & { customer?: Customer | null }>(deps.config.defaultLanguage);
+  const i18n = createI18n<LocaleSource>(deps.config.defaultLanguage);
   protectedBot.use(i18n);
   protectedBot.use(
     conversations<BotContext, BotContext>({
@@ -112,9 +111,9 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     menuLabels: menuLabels((locale, key) => i18n.t(locale, key), supportedLanguages),
   };
   const inside = {
-    // Inside a conversation only the plugins listed here run: i18n for every reply, then the
-    // customer's own language on top of Telegram's (see conversations/locale.ts).
-    plugins: (conversation: object) => [i18n, conversationLocale(conversation)],
+    // Inside a conversation only the plugins listed here run: i18n for every reply, in the
+    // customer's own language rather than Telegram's (see conversations/locale.ts).
+    plugins: (conversation: object) => [conversationLocale(conversation), i18n],
     maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS,
   };
   protectedBot.use(

@@ -1,4 +1,4 @@
-import { type PGlite, parse, protocol, type Transaction } from "@electric-sql/pglite";
+import { type messages, type PGlite, protocol, type Transaction } from "@electric-sql/pglite";
 import type { Sql, StatementObserver } from "./sql.ts";
 import { rowParsers, toParams } from "./sql-values.ts";
 import { isStalePlan, StatementNames } from "./statement-names.ts";
@@ -20,14 +20,19 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-type Session = { db: PGlite; names: StatementNames; prepared: Set<string> };
+type Session = {
+  db: PGlite;
+  names: StatementNames;
+  prepared: Set<string>;
+  /** PGlite's parsers by type, with ours on top. */
+  parsers: Record<number, Parse>;
+};
 
 /**
  * One statement as one trip into PGlite: Parse (the first time only, see statement-names.ts),
- * Bind, Describe, Execute and Sync in a single protocol message. PGlite's own `query()` makes
- * six trips and parses and plans every time (it first asks for the parameter types to
- * serialize the values); parameters go as text here and PostgreSQL infers their types from
- * the statement, exactly as node-postgres does on a server.
+ * Bind, Describe, Execute and Sync in a single protocol message. PGlite's own `query()` makes six trips and parses and plans every time (it first
+ * asks for the parameter types to serialize the values); parameters go as text here and
+ * PostgreSQL infers their types from the statement, exactly as node-postgres does on a server.
  */
 async function run<Row extends object>(
   session: Session,
@@ -56,11 +61,46 @@ async function run<Row extends object>(
     if (inTransaction) throw error;
     return run(session, text, params, inTransaction);
   }
-  const [result] = parse.parseResults(messages, db.parsers, { parsers: rowParsers });
+  const rows = rowsOf(messages, session.parsers) as Row[];
   // As PGlite's query() does: persist after each statement outside a transaction (COMMIT does
   // it inside one).
   if (!inTransaction) await db.syncToFs();
-  return (result?.rows ?? []) as Row[];
+  return rows;
+}
+
+type Parse = (value: string, typeId: number) => unknown;
+type BackendMessage = messages.BackendMessage;
+type RowDescriptionMessage = messages.RowDescriptionMessage;
+type DataRowMessage = messages.DataRowMessage;
+
+/**
+ * Rows from the backend messages, each value through the parser for its type (PGlite's, with
+ * ours on top). PGlite's own parseResults copies its table of 300-odd parsers into a new
+ * object on every call, which showed up as the largest single cost of a statement.
+ */
+function rowsOf(messages: BackendMessage[], parsers: Record<number, Parse>): object[] {
+  const rows: object[] = [];
+  let columns: Array<{ name: string; typeId: number; parse: Parse | undefined }> = [];
+  for (const message of messages) {
+    if (message.name === "rowDescription") {
+      columns = (message as RowDescriptionMessage).fields.map((field) => ({
+        name: field.name,
+        typeId: field.dataTypeID,
+        parse: parsers[field.dataTypeID],
+      }));
+    } else if (message.name === "dataRow") {
+      const values = (message as DataRowMessage).fields;
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i] as (typeof columns)[number];
+        const value = values[i] ?? null;
+        row[column.name] =
+          value === null ? null : column.parse ? column.parse(value, column.typeId) : value;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 /**
@@ -69,7 +109,12 @@ async function run<Row extends object>(
  * so transactions here stay short.
  */
 export function pgliteSql(db: PGlite, onStatement?: StatementObserver): Sql {
-  const session: Session = { db, names: new StatementNames("s"), prepared: new Set() };
+  const session: Session = {
+    db,
+    names: new StatementNames("s"),
+    prepared: new Set(),
+    parsers: { ...(db.parsers as Record<number, Parse>), ...rowParsers },
+  };
   return {
     query(text, params) {
       onStatement?.(text);
