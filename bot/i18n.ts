@@ -30,7 +30,7 @@ export type LocaleSource = Context & {
 };
 
 export function createI18n<C extends LocaleSource>(defaultLanguage: Language) {
-  return new I18n<C>({
+  const i18n = new I18n<C>({
     defaultLocale: defaultLanguage,
     directory: fromProjectRoot("bot", "locales"),
     useSession: false,
@@ -44,4 +44,30 @@ export function createI18n<C extends LocaleSource>(defaultLanguage: Language) {
         defaultLanguage,
       ),
   });
+  rememberBundleMatches(i18n.fluent);
+  return i18n;
+}
+
+/**
+ * @grammyjs/i18n negotiates languages (@fluent/langneg) inside every single translation, to
+ * pick the bundles for the locale; an update makes dozens of translations (every button label,
+ * and again for each step a conversation replays). The answer only depends on the locale and
+ * the bundles, which are all loaded when the I18n is created, so it is computed once per
+ * locale. Guarded: should a later version of the plugin rename the method, translations keep
+ * working, only without the shortcut.
+ */
+function rememberBundleMatches(fluent: object): void {
+  const target = fluent as { matchBundles?: (locales: string[]) => unknown };
+  const match = target.matchBundles;
+  if (typeof match !== "function") return;
+  const known = new Map<string, unknown>();
+  target.matchBundles = (locales: string[]) => {
+    const key = locales.join(",");
+    let bundles = known.get(key);
+    if (bundles === undefined) {
+      bundles = match.call(fluent, locales);
+      known.set(key, bundles);
+    }
+    return bundles;
+  };
 }

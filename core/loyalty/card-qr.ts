@@ -11,13 +11,21 @@ export function cardDeepLink(botUsername: string, cardNumber: string): string {
   return `https://t.me/${botUsername}?start=card_${cardNumber}`;
 }
 
+// Loaded on first use: nothing else needs it, and most updates never draw a card. Kept, since
+// every import() goes through the module loader again.
+const importQrcode = () => import("qrcode");
+let qrcode: ReturnType<typeof importQrcode> | undefined;
+function loadQrcode() {
+  qrcode ??= importQrcode();
+  return qrcode;
+}
+
 /**
  * Renders the QR picture (PNG). It is drawn once per card: afterwards the picture is re-sent by
  * Telegram's file_id.
  */
 export async function renderCardQr(content: string): Promise<Buffer> {
-  // Loaded on first use: nothing else needs it, and most updates never draw a card.
-  const { default: QRCode } = await import("qrcode");
+  const { default: QRCode } = await loadQrcode();
   const { modules } = QRCode.create(content, { errorCorrectionLevel: "M" });
   // 10 px per module (370 px for a 33-module code): every module the same size, sharp for a
   // camera.

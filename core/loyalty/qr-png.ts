@@ -24,21 +24,25 @@ export function qrPng(modules: QrModules, options: { scale: number; margin: numb
   const { scale, margin } = options;
   const side = (modules.size + 2 * margin) * scale;
   const rowBytes = Math.ceil(side / 8);
-  // Each scanline: filter type 0 (none), then the pixels, 1 = white, 0 = black.
-  const raw = Buffer.alloc((rowBytes + 1) * side, 0xff);
-  for (let y = 0; y < side; y++) {
-    const line = y * (rowBytes + 1);
-    raw[line] = 0;
-    const row = Math.floor(y / scale) - margin;
-    if (row < 0 || row >= modules.size) continue;
+  // Each scanline: filter type 0 (none), then the pixels, 1 = white, 0 = black. A module row
+  // is drawn once and copied `scale` times.
+  const lineBytes = rowBytes + 1;
+  const raw = Buffer.alloc(lineBytes * side, 0xff);
+  const line = Buffer.alloc(lineBytes);
+  for (let y = 0; y < side; y++) raw[y * lineBytes] = 0;
+  for (let row = 0; row < modules.size; row++) {
+    line.fill(0xff);
+    line[0] = 0;
     for (let col = 0; col < modules.size; col++) {
       if (modules.data[row * modules.size + col] !== 1) continue;
       const left = (col + margin) * scale;
       for (let x = left; x < left + scale; x++) {
-        const at = line + 1 + (x >> 3);
-        raw[at] = (raw[at] as number) & ~(0x80 >> (x & 7));
+        const at = 1 + (x >> 3);
+        line[at] = (line[at] as number) & ~(0x80 >> (x & 7));
       }
     }
+    const top = (row + margin) * scale;
+    for (let y = top; y < top + scale; y++) line.copy(raw, y * lineBytes);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(side, 0);
