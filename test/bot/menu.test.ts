@@ -51,6 +51,37 @@ describe(`customer menu on ${testDbKind}`, () => {
     expect(customer?.card?.balance).toBe(100);
   });
 
+  it("uploads the card's picture once and re-sends it by file_id, uploading again if Telegram lost it", async () => {
+    const user = await onboardedUser("Ира");
+    const photos = () =>
+      h.emulator.callsOf("sendPhoto").filter((c) => Number(c.params.chat_id) === user.id);
+    // Onboarding showed the card: one upload, and its file_id is kept with the card.
+    expect(photos()).toHaveLength(1);
+    expect(typeof photos()[0]?.params.photo).not.toBe("string");
+    const card = (await customerOf(h.db, user))?.card;
+    expect(card?.qrFileId).toBeTruthy();
+    expect(card?.qrLink).toBe(
+      `https://t.me/${h.emulator.botInfo.username}?start=card_${card?.number}`,
+    );
+
+    await user.pressReplyButton("💳 Моя карта");
+    expect(photos()[1]?.params.photo).toBe(card?.qrFileId);
+    expect(user.lastMessage()?.photo?.bytes.subarray(1, 4).toString()).toBe("PNG");
+
+    // A file_id Telegram no longer knows (another bot token, say): drawn and uploaded again.
+    await h.db.prisma.loyaltyCard.update({
+      where: { id: card?.id },
+      data: { qrFileId: "AgACAgIAAxkBAAnot-a-real-file-id" },
+    });
+    await user.pressReplyButton("💳 Моя карта");
+    expect(user.lastMessage()?.caption).toContain("Баланс: 100 баллов");
+    const renewed = (await customerOf(h.db, user))?.card?.qrFileId;
+    expect(renewed).toBeTruthy();
+    expect(renewed).not.toBe("AgACAgIAAxkBAAnot-a-real-file-id");
+    await user.pressReplyButton("💳 Моя карта");
+    expect(photos().at(-1)?.params.photo).toBe(renewed);
+  });
+
   it("pages through the points history", async () => {
     const user = await onboardedUser();
     const customer = await customerOf(h.db, user);

@@ -1,6 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEmptyDatabase, testDbKind } from "../support/database.ts";
 import { type RunningProcess, startMain } from "../support/process.ts";
@@ -23,6 +26,30 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
+/** Module URLs a process started with `recordImports()` resolved, one per line. */
+async function recordImports(): Promise<{
+  nodeArgs: string[];
+  env: Record<string, string>;
+  urls: () => Promise<string[]>;
+}> {
+  const file = join(await tempDir(), "imports.txt");
+  return {
+    nodeArgs: [
+      "--import",
+      fileURLToPath(new URL("../support/record-imports.mjs", import.meta.url)),
+    ],
+    env: { RECORD_IMPORTS_FILE: file },
+    urls: async () => (await readFile(file, "utf8").catch(() => "")).split("\n").filter(Boolean),
+  };
+}
+
+/** What a process must not load unless a feature needs it. */
+const optional = {
+  pglite: /@electric-sql\/pglite/,
+  prisma: /prisma\/generated|@prisma\/client|@prisma\/adapter/,
+  qrcode: /\/qrcode\//,
+};
+
 async function talkThroughControlApi(emulatorUrl: string): Promise<string[]> {
   const sent = await fetch(`${emulatorUrl}/control/users/7001/command`, {
     method: "POST",
@@ -42,8 +69,12 @@ async function talkThroughControlApi(emulatorUrl: string): Promise<string[]> {
 describe.runIf(testDbKind === "pglite")("npm start with no configuration", () => {
   it("comes up on PGlite with the emulator, answers /healthz and the bot, and stops cleanly on SIGTERM", async () => {
     const dataDir = await tempDir();
+    const imports = await recordImports();
     const proc = track(
-      startMain({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", EMULATOR_PORT: "0" }),
+      startMain(
+        { DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", EMULATOR_PORT: "0", ...imports.env },
+        { nodeArgs: imports.nodeArgs },
+      ),
     );
     const ready = await proc.waitForLog("ready");
     expect(ready).toMatchObject({ mode: "polling", database: "pglite" });
@@ -51,10 +82,16 @@ describe.runIf(testDbKind === "pglite")("npm start with no configuration", () =>
 
     const health = await fetch(`${ready.httpUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok", database: "ok" });
+    expect(await health.json()).toMatchObject({ status: "ok", database: "ok", updates: "polling" });
 
     const texts = await talkThroughControlApi(String(ready.emulatorUrl));
     expect(texts[0]).toContain("Здравствуйте!");
+    // Starting up and greeting a customer loads neither Prisma's engine nor the QR renderer.
+    const loaded = await imports.urls();
+    expect(loaded.some((url) => optional.pglite.test(url))).toBe(true);
+    expect(loaded.filter((url) => optional.prisma.test(url) || optional.qrcode.test(url))).toEqual(
+      [],
+    );
 
     proc.child.kill("SIGTERM");
     const { code } = await proc.exit(10_000);
@@ -132,23 +169,83 @@ describe.runIf(testDbKind === "pglite")("npm start with no configuration", () =>
   });
 });
 
+describe.runIf(testDbKind === "pglite")("npm start itself", () => {
+  it("runs the app as npm's own child, node dist/main.js, which exits 0 on SIGTERM", async () => {
+    const dataDir = await tempDir();
+    const npm = spawn("npm", ["start", "--silent"], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        DATA_DIR: dataDir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        EMULATOR_PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    cleanups.unshift(async () => {
+      if (npm.exitCode === null) npm.kill("SIGKILL");
+    });
+    let out = "";
+    npm.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const deadline = Date.now() + 30_000;
+    let ready: { pid?: number } | undefined;
+    while (!ready) {
+      if (Date.now() > deadline) throw new Error(`no ready line:\n${out}`);
+      const line = out.split("\n").find((l) => l.startsWith("{") && l.includes('"msg":"ready"'));
+      if (line) ready = JSON.parse(line) as { pid?: number };
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    const pid = ready.pid as number;
+    cleanups.unshift(async () => {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    });
+    // No shell and no TypeScript loader in between: npm's direct child is the app.
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    expect(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])).toBe(npm.pid);
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0").filter(Boolean);
+    expect(cmdline.slice(1)).toEqual(["dist/main.js"]);
+
+    const exited = once(npm, "exit");
+    process.kill(pid, "SIGTERM");
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});
+
 describe.runIf(testDbKind === "postgres")("npm start with DATABASE_URL", () => {
   it("runs on PostgreSQL and stops cleanly", async () => {
     const db = await createEmptyDatabase("postgres");
     cleanups.push(() => db.drop());
+    const imports = await recordImports();
     const proc = track(
-      startMain({
-        DATABASE_URL: db.url as string,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        EMULATOR_PORT: "0",
-      }),
+      startMain(
+        {
+          DATABASE_URL: db.url as string,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          EMULATOR_PORT: "0",
+          ...imports.env,
+        },
+        { nodeArgs: imports.nodeArgs },
+      ),
     );
     const ready = await proc.waitForLog("ready");
     expect(ready).toMatchObject({ database: "postgres" });
     expect((await fetch(`${ready.httpUrl}/healthz`)).status).toBe(200);
     const texts = await talkThroughControlApi(String(ready.emulatorUrl));
     expect(texts[0]).toContain("Здравствуйте!");
+    // PGlite is never loaded on PostgreSQL, nor anything else customers do not need.
+    const loaded = await imports.urls();
+    expect(loaded.some((url) => url.includes("/node_modules/pg/"))).toBe(true);
+    expect(
+      loaded.filter((url) => Object.values(optional).some((pattern) => pattern.test(url))),
+    ).toEqual([]);
     proc.child.kill("SIGTERM");
     expect((await proc.exit(10_000)).code).toBe(0);
   });

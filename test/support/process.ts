@@ -17,8 +17,11 @@ export type RunningProcess = {
  * Runs the app as `npm start` does (`node dist/main.js`, built by the test setup), with exactly
  * the given environment (plus PATH).
  */
-export function startMain(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ["dist/main.js"], {
+export function startMain(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[] } = {},
+): RunningProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "dist/main.js"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
