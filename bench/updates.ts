@@ -207,12 +207,13 @@ function formatRow(name: string, samples: Sample[], baseline: Sample[] | null): 
       )
     : null;
   const cpu = samples.map((s) => s.cpuMs / s.updates);
-  const db = samples.every((s) => s.dbCpuMs !== null) && baseline && postgres
-    ? spread(
-        samples.map((s) => (s.dbCpuMs as number) / s.updates),
-        2,
-      )
-    : "—";
+  const db =
+    samples.every((s) => s.dbCpuMs !== null) && baseline && postgres
+      ? spread(
+          samples.map((s) => (s.dbCpuMs as number) / s.updates),
+          2,
+        )
+      : "—";
   const sql = samples.map((s) => s.statements / s.updates);
   const latencies = samples.flatMap((s) => s.latencies);
   return [
