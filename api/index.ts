@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requireAuth } from "./auth.ts";
 import type { ApiDeps, ApiEnv } from "./context.ts";
-import { createErrorHandler, notFound } from "./errors.ts";
+import { createErrorHandler, type ErrorBody, notFound } from "./errors.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
@@ -21,7 +21,20 @@ export function createApi(options: CreateApiOptions) {
   app.notFound(notFound);
 
   app.route("/healthz", healthRoutes(deps));
-  if (webhook) app.post("/telegram/webhook", (c) => webhook(c.req.raw));
+  if (webhook) {
+    app.post("/telegram/webhook", async (c) => {
+      try {
+        return await webhook(c.req.raw);
+      } catch (error) {
+        // A body that is not JSON is the sender's mistake, not ours.
+        if (!(error instanceof SyntaxError)) throw error;
+        return c.json<ErrorBody>(
+          { error: { code: "bad_request", message: "The body is not a JSON update" } },
+          400,
+        );
+      }
+    });
+  }
 
   const api = new Hono<ApiEnv>();
   api.use(requireAuth(deps));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { testDbKind } from "../support/database.ts";
 
@@ -38,10 +38,46 @@ describe(`/start on ${testDbKind}`, () => {
       "my_chat_member",
     ]);
     expect(webhook?.params.secret_token).toBe("test-webhook-secret-0123456789");
-    const commands = h.emulator
-      .callsOf("setMyCommands")
-      .map((c) => c.params.language_code ?? "default");
-    expect(commands).toEqual(["ru", "en", "default"]);
+    // The command menu is set in the background, after start-up.
+    await vi.waitFor(() => {
+      const commands = h.emulator
+        .callsOf("setMyCommands")
+        .map((c) => c.params.language_code ?? "default");
+      expect(commands).toEqual(["ru", "en", "default"]);
+    });
+  });
+
+  it("takes webhook posts only with the secret, and answers a broken body with 400", async () => {
+    const url = `${h.app.httpUrl}/telegram/webhook`;
+    const update = JSON.stringify({
+      update_id: 999_001,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: 1999, type: "private", first_name: "X" },
+        from: { id: 1999, is_bot: false, first_name: "X" },
+        text: "/start",
+      },
+    });
+    const headers = { "content-type": "application/json" };
+    const noSecret = await fetch(url, { method: "POST", headers, body: update });
+    expect(noSecret.status).toBe(401);
+    const wrongSecret = await fetch(url, {
+      method: "POST",
+      headers: { ...headers, "x-telegram-bot-api-secret-token": "not-the-secret-0123456789" },
+      body: update,
+    });
+    expect(wrongSecret.status).toBe(401);
+    const broken = await fetch(url, {
+      method: "POST",
+      headers: { ...headers, "x-telegram-bot-api-secret-token": "test-webhook-secret-0123456789" },
+      body: "{not json",
+    });
+    expect(broken.status).toBe(400);
+    expect(await h.db.prisma.customer.count({ where: { telegramId: 1999n } })).toBe(0);
+    // Other paths and methods still reach the API.
+    expect((await fetch(url)).status).toBe(404);
+    expect((await fetch(`${h.app.httpUrl}/healthz`)).status).toBe(200);
   });
 
   it("speaks English to an English Telegram user", async () => {
