@@ -5,6 +5,7 @@ import { Api, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createApi, type UpdatesStatus } from "./api/index.ts";
 import { setBotCommands } from "./bot/commands.ts";
+import { createBotApiFetch } from "./bot/http-client.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
@@ -106,9 +107,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const database = await opening;
 
     const inFlight = new InFlightUpdates();
+    const botApi = createBotApiFetch();
+    cleanup.push(() => botApi.close());
     const bot = createBot({
       token,
       apiRoot,
+      fetch: botApi.fetch,
       sql: database.sql,
       prisma: database.prisma,
       config,

@@ -54,6 +54,8 @@ const CONVERSATION_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
 export type CreateBotOptions = BotDeps & {
   token: string;
   apiRoot: string;
+  /** The HTTP client for Bot API calls (bot/http-client.ts); grammY's own when left out. */
+  fetch?: typeof fetch;
   /** Skips getMe on init (tests, benchmarks). */
   botInfo?: UserFromGetMe;
   /** Tracks updates being handled, so shutdown can wait for them. */
@@ -61,8 +63,11 @@ export type CreateBotOptions = BotDeps & {
 };
 
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
-  const { token, apiRoot, botInfo, inFlight, ...deps } = options;
-  const bot = new Bot<BotContext>(token, { client: { apiRoot }, ...(botInfo ? { botInfo } : {}) });
+  const { token, apiRoot, botInfo, inFlight, fetch, ...deps } = options;
+  const bot = new Bot<BotContext>(token, {
+    client: { apiRoot, ...(fetch ? { fetch } : {}) },
+    ...(botInfo ? { botInfo } : {}),
+  });
 
   // Honour 429 retry_after and retry 5xx, but never park an update for long.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
