@@ -1,10 +1,11 @@
 import { join } from "node:path";
-import { type RunnerHandle, run } from "@grammyjs/runner";
+import { run } from "@grammyjs/runner";
 import { type ServerType, serve } from "@hono/node-server";
-import { Api, webhookCallback } from "grammy";
+import { Api, type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createApi, type UpdatesStatus } from "./api/index.ts";
 import { setBotCommands } from "./bot/commands.ts";
+import type { BotContext } from "./bot/context.ts";
 import { createBotApiFetch } from "./bot/http-client.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
@@ -83,27 +84,11 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   }
 
   try {
-    let emulator: TelegramEmulator | undefined;
-    let token = config.botToken;
-    let apiRoot = config.botApiRoot;
-    if (!token) {
-      const { createTelegramEmulator } = await import("./emulator/index.ts");
-      emulator = createTelegramEmulator({ host: "127.0.0.1", port: config.emulatorPort });
-      ({ apiRoot } = await emulator.start());
-      token = emulator.token;
-      const started = emulator;
-      cleanup.push(() => started.stop());
-    }
-
-    // A plain client without auto-retry: a wrong token or an unreachable API root must stop
-    // start-up with a clear message, not be retried forever.
-    const botInfo =
-      options.botInfo ??
-      (await new Api(token, { apiRoot, timeoutSeconds: 15 }).getMe().catch((err: unknown) => {
-        throw new Error(
-          `Cannot reach the Telegram Bot API at ${apiRoot}: ${(err as Error).message}`,
-        );
-      }));
+    const { emulator, token, apiRoot, botInfo } = await connectToBotApi(
+      config,
+      options.botInfo,
+      cleanup,
+    );
     const database = await opening;
 
     const inFlight = new InFlightUpdates();
@@ -168,29 +153,15 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     scheduler.start();
     cleanup.push(() => scheduler.stop());
 
-    if (config.webhook) {
-      await bot.api.setWebhook(config.webhook.url, {
-        secret_token: config.webhook.secret,
-        allowed_updates: [...allowedUpdates],
-      });
-      updates = "webhook";
-    } else {
-      // Polling and a webhook exclude each other on Telegram's side.
-      await bot.api.deleteWebhook();
-      const runner: RunnerHandle = run(bot, {
-        runner: { fetch: { allowed_updates: [...allowedUpdates] } },
-      });
-      updates = "polling";
-      runner.task()?.catch((error: unknown) => {
+    updates = await takeUpdates(bot, config, {
+      onStopped(error) {
         updates = "stopped";
         logger.fatal({ err: error }, "receiving updates stopped");
         options.onFatal?.(error);
-      });
+      },
       // First in line at shutdown: stop fetching (updates in flight finish in the server step).
-      cleanup.push(async () => {
-        if (runner.isRunning()) await runner.stop();
-      });
-    }
+      onStop: (stop) => cleanup.push(stop),
+    });
 
     // The command menu is a nicety: set it in the background, never hold up start-up for it.
     void setBotCommands(bot.api).catch((err: unknown) =>
@@ -215,6 +186,61 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     await runAll(cleanup, logger);
     throw error;
   }
+}
+
+/**
+ * The Bot API to talk to: Telegram (or BOT_API_ROOT) with BOT_TOKEN, otherwise the built-in
+ * emulator, loaded only then. Introduces the bot with a plain client, without auto-retry: a
+ * wrong token or an unreachable API root must stop start-up with a clear message, not be
+ * retried forever.
+ */
+async function connectToBotApi(
+  config: Config,
+  knownBotInfo: UserFromGetMe | undefined,
+  cleanup: Array<() => Promise<void>>,
+) {
+  let emulator: TelegramEmulator | undefined;
+  let token = config.botToken;
+  let apiRoot = config.botApiRoot;
+  if (!token) {
+    const { createTelegramEmulator } = await import("./emulator/index.ts");
+    const started = createTelegramEmulator({ host: "127.0.0.1", port: config.emulatorPort });
+    ({ apiRoot } = await started.start());
+    token = started.token;
+    emulator = started;
+    cleanup.push(() => started.stop());
+  }
+  const botInfo =
+    knownBotInfo ??
+    (await new Api(token, { apiRoot, timeoutSeconds: 15 }).getMe().catch((err: unknown) => {
+      throw new Error(`Cannot reach the Telegram Bot API at ${apiRoot}: ${(err as Error).message}`);
+    }));
+  return { emulator, token, apiRoot, botInfo };
+}
+
+/**
+ * Starts receiving updates: registers the webhook, or (Telegram allows one or the other)
+ * removes it and starts long polling. Resolves once updates flow.
+ */
+async function takeUpdates(
+  bot: Bot<BotContext>,
+  config: Config,
+  handlers: { onStopped(error: unknown): void; onStop(stop: () => Promise<void>): void },
+): Promise<"webhook" | "polling"> {
+  if (config.webhook) {
+    await bot.api.setWebhook(config.webhook.url, {
+      secret_token: config.webhook.secret,
+      allowed_updates: [...allowedUpdates],
+    });
+    return "webhook";
+  }
+  await bot.api.deleteWebhook();
+  const runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+  runner.task()?.catch(handlers.onStopped);
+  handlers.onStop(async () => {
+    if (runner.isRunning()) await runner.stop();
+  });
+  return "polling";
 }
 
 /** Runs the clean-up steps, last set up first; a failing step does not stop the others. */

@@ -106,16 +106,21 @@ async function measureApp(
         emulator.user({ id, first_name: "Старт", phone_number: `+7996${String(id).slice(-7)}` }),
       );
     }
-    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const rss = await rssMb(child.pid as number);
-    const stopping = performance.now();
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    const [code] = (await exited) as [number | null];
-    return { readyMs, rssMb: rss, stopMs: performance.now() - stopping, exitCode: code };
+    return { readyMs, ...(await idleThenStop(child, IDLE_SECONDS * 1000)) };
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
   }
+}
+
+/** Resident memory after `idleMs` of quiet, then SIGTERM: how long the exit took, with what code. */
+async function idleThenStop(child: ChildProcess, idleMs: number): Promise<Omit<Run, "readyMs">> {
+  await new Promise((r) => setTimeout(r, idleMs));
+  const rss = await rssMb(child.pid as number);
+  const stopping = performance.now();
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const [code] = (await exited) as [number | null];
+  return { rssMb: rss, stopMs: performance.now() - stopping, exitCode: code };
 }
 
 /** The floor: a bare node process answering HTTP 200, started and measured the same way. */
@@ -133,13 +138,7 @@ async function measureBareNode(): Promise<Run> {
   try {
     await waitHealthy(`http://127.0.0.1:${port}/`, child, () => "");
     const readyMs = performance.now() - started;
-    await new Promise((r) => setTimeout(r, 1000));
-    const rss = await rssMb(child.pid as number);
-    const stopping = performance.now();
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    const [code] = (await exited) as [number | null];
-    return { readyMs, rssMb: rss, stopMs: performance.now() - stopping, exitCode: code };
+    return { readyMs, ...(await idleThenStop(child, 1000)) };
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
   }
