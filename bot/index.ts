@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import {
   type ConversationData,
   conversations,
@@ -69,8 +68,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     ...(botInfo ? { botInfo } : {}),
   });
 
-  // Honour 429 retry_after and retry 5xx, but never park an update for long.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  // 429 retry_after and 5xx are retried by the HTTP client (bot/http-client.ts), which also
+  // serves the conversations' own Api objects.
   bot.api.config.use(blockedDetector(deps.sql, deps.logger));
 
   if (inFlight) bot.use(inFlight.middleware);

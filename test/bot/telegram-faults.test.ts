@@ -44,7 +44,7 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
   });
 
   it("retries a 5xx answer", async () => {
-    // auto-retry backs off 3 s before the first retry (not configurable): one fault is enough.
+    // The HTTP client backs off a second before the first retry: one fault is enough.
     const user = newUser();
     h.emulator.injectFault({ kind: "502", method: "sendMessage", chatId: user.id });
     await user.sendCommand("/start");
@@ -83,7 +83,7 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
     await user.pressButton({ data: "marketing:no" });
     await user.pressButton({ data: "name:keep" });
     await user.pressReplyButton("📱 Поделиться номером");
-    // Sending the card image fails for good (beyond auto-retry's attempts).
+    // Sending the card image fails for good (beyond the HTTP client's retries).
     h.emulator.injectFault({ kind: "500", method: "sendPhoto", times: Number.POSITIVE_INFINITY });
     await user.pressButton({ data: "step:skip" });
     expect(user.lastMessage()?.text).toBe(
@@ -112,6 +112,35 @@ describe(`Telegram faults reaching the bot on ${testDbKind}`, () => {
       h.emulator.setLatency(0);
     }
     expect(user.messages()[0]?.text).toContain("Здравствуйте!");
+  });
+
+  it("sends an upload again after a 5xx: the card's picture arrives whole", async () => {
+    const user = newUser("Лена");
+    await user.sendCommand("/start");
+    await user.pressButton({ data: "consent:yes" });
+    await user.pressButton({ data: "marketing:no" });
+    await user.pressButton({ data: "name:keep" });
+    await user.pressReplyButton("📱 Поделиться номером");
+    h.emulator.injectFault({ kind: "502", method: "sendPhoto", chatId: user.id });
+    await user.pressButton({ data: "step:skip" });
+    expect(sendsTo(user.id, "sendPhoto").map((c) => c.fault ?? "ok")).toEqual(["502", "ok"]);
+    const card = user.messages().find((m) => m.photo);
+    expect(card?.photo?.bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(card?.caption).toContain("Баланс: 100 баллов");
+  });
+
+  it("waits out a 429 inside a conversation too, and the step goes on", async () => {
+    const user = newUser();
+    await user.sendCommand("/start");
+    h.emulator.injectFault({ kind: "429", method: "sendMessage", chatId: user.id, retryAfter: 1 });
+    await user.pressButton({ data: "consent:yes" });
+    expect(user.lastMessage()?.text).toContain("Присылать вам персональные предложения");
+    expect(user.messages().some((m) => m.text?.startsWith("Что-то пошло не так"))).toBe(false);
+    expect(
+      sendsTo(user.id)
+        .map((c) => c.fault ?? "ok")
+        .slice(-2),
+    ).toEqual(["429", "ok"]);
   });
 
   it("never fails a step over a cosmetic call, even one grammY cannot make", async () => {
@@ -167,8 +196,10 @@ describe(`a failing conversation step under long polling on ${testDbKind}`, () =
         method: "sendPhoto",
         times: Number.POSITIVE_INFINITY,
       });
+      // After the HTTP client's retries (1 + 2 + 4 s).
       const failure = user.waitForMessage(
         (m) => m.text?.startsWith("Что-то пошло не так") ?? false,
+        { timeoutMs: 15_000 },
       );
       await user.pressButton({ data: "step:skip" });
       await failure;
