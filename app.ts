@@ -6,7 +6,9 @@ import type { UserFromGetMe } from "grammy/types";
 import { createApi, type UpdatesStatus } from "./api/index.ts";
 import { setBotCommands } from "./bot/commands.ts";
 import type { BotContext } from "./bot/context.ts";
+import { type Dispatcher, type DispatcherDeps, startDispatcher } from "./bot/dispatcher.ts";
 import { createBotApiFetch } from "./bot/http-client.ts";
+import { createI18n, type LocaleSource } from "./bot/i18n.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
@@ -27,6 +29,8 @@ export type App = {
   emulator: TelegramEmulator | undefined;
   mode: "polling" | "webhook";
   scheduler: Scheduler;
+  /** Sends the outbox: what the bot says on its own initiative. */
+  dispatcher: Dispatcher;
   /** Stops taking updates, finishes in-flight work, closes the database. */
   stop(): Promise<void>;
 };
@@ -44,6 +48,8 @@ export type StartAppOptions = {
   database?: Database;
   /** Where logs go (default stdout); tests capture them to check nothing personal leaks. */
   logDestination?: DestinationStream;
+  /** The outbox dispatcher's poll interval and clock (tests). */
+  dispatcher?: Pick<DispatcherDeps, "pollMs" | "now">;
 };
 
 /**
@@ -94,10 +100,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const inFlight = new InFlightUpdates();
     const botApi = createBotApiFetch();
     cleanup.push(() => botApi.close());
+    const i18n = createI18n<LocaleSource>(config.defaultLanguage);
     const bot = createBot({
       token,
       apiRoot,
       fetch: botApi.fetch,
+      i18n,
       sql: database.sql,
       prisma: database.prisma,
       config,
@@ -163,6 +171,23 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       onStop: (stop) => cleanup.push(stop),
     });
 
+    // The dispatcher's client does not retry on its own: it paces 429s for every process.
+    const outboxApi = createBotApiFetch({
+      attempts: 0,
+      maxRetryAfterSeconds: 0,
+      firstBackoffMs: 0,
+    });
+    cleanup.push(() => outboxApi.close());
+    const dispatcher = startDispatcher({
+      sql: database.sql,
+      api: new Api(token, { apiRoot, fetch: outboxApi.fetch }),
+      translate: (locale, key, vars) => i18n.t(locale, key, vars),
+      config,
+      logger,
+      ...options.dispatcher,
+    });
+    cleanup.push(() => dispatcher.stop());
+
     // The command menu is a nicety: set it in the background, never hold up start-up for it.
     void setBotCommands(bot.api).catch((err: unknown) =>
       logger.warn({ err }, "could not set the bot's command menu"),
@@ -177,6 +202,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       emulator,
       mode: config.webhook ? "webhook" : "polling",
       scheduler,
+      dispatcher,
       stop() {
         stopping ??= runAll(cleanup, logger);
         return stopping;

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { parseQuietHours, type QuietHours } from "./core/outbox/policy.ts";
 
 /**
  * Process configuration, read once at start-up from the environment (and `.env`, if present).
@@ -104,6 +105,28 @@ const variables = {
     example: "birthday,city",
   },
   BUSINESS_NAME: { schema: z.string().min(1).max(64).default("Loyalty"), example: "Salon Aurora" },
+  OUTBOX_RATE: {
+    schema: z.coerce.number().int().min(1).max(1000).default(25),
+    example: "25",
+  },
+  QUIET_HOURS: {
+    schema: z
+      .string()
+      .default("22:00-09:00")
+      .transform((value, ctx) => {
+        const parsed = parseQuietHours(value);
+        if (parsed === "invalid") {
+          ctx.addIssue({ code: "custom", message: 'must be "HH:MM-HH:MM" or "off"' });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+    example: "22:00-09:00",
+  },
+  CUSTOMER_DAILY_MESSAGES: {
+    schema: z.coerce.number().int().min(1).max(100).default(2),
+    example: "2",
+  },
 } satisfies Record<string, { schema: z.ZodType; example: string }>;
 
 type Variables = typeof variables;
@@ -131,6 +154,14 @@ export type Config = {
     questions: Env["ONBOARDING_QUESTIONS"];
   };
   businessName: string;
+  outbox: {
+    /** Messages per second the bot sends on its own, across all processes. */
+    ratePerSecond: number;
+    /** When offers and reminders wait (business time zone); null = never. */
+    quietHours: QuietHours | null;
+    /** Offers and reminders per customer in any 24 hours; receipts do not count. */
+    dailyCapPerCustomer: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -206,6 +237,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       questions: e.ONBOARDING_QUESTIONS,
     },
     businessName: e.BUSINESS_NAME,
+    outbox: {
+      ratePerSecond: e.OUTBOX_RATE,
+      quietHours: e.QUIET_HOURS,
+      dailyCapPerCustomer: e.CUSTOMER_DAILY_MESSAGES,
+    },
   };
 }
 

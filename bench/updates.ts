@@ -144,6 +144,8 @@ async function startProduct(databaseOptions: DatabaseOptions) {
     database,
     logger: silentLogger(),
     botInfo: emulator.botInfo,
+    // These journeys queue nothing for the outbox; its idle polls stay out of the counts.
+    dispatcher: { pollMs: 3_600_000 },
   });
 
   /** Runs one step and files its statement count under `name` (for the per-button table). */

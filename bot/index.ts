@@ -59,10 +59,14 @@ export type CreateBotOptions = BotDeps & {
   botInfo?: UserFromGetMe;
   /** Tracks updates being handled, so shutdown can wait for them. */
   inFlight?: InFlightUpdates;
+  /** The translations, when the caller shares them (the outbox dispatcher speaks too). */
+  i18n?: BotI18n;
 };
 
+export type BotI18n = ReturnType<typeof createI18n<LocaleSource>>;
+
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
-  const { token, apiRoot, botInfo, inFlight, fetch, ...deps } = options;
+  const { token, apiRoot, botInfo, inFlight, fetch, i18n: sharedI18n, ...deps } = options;
   const bot = new Bot<BotContext>(token, {
     client: { apiRoot, ...(fetch ? { fetch } : {}) },
     ...(botInfo ? { botInfo } : {}),
@@ -96,7 +100,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     }),
   );
   // One instance for outside and inside conversations: the locale files are read once.
-  const i18n = createI18n<LocaleSource>(deps.config.defaultLanguage);
+  const i18n = sharedI18n ?? createI18n<LocaleSource>(deps.config.defaultLanguage);
   protectedBot.use(i18n);
   protectedBot.use(
     conversations<BotContext, BotContext>({
@@ -121,7 +125,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     maxMillisecondsToWait: CONVERSATION_TIMEOUT_MS,
   };
   protectedBot.use(
-    createConversation<BotContext, StepContext>(createOnboarding({ ...stepDeps, i18n }), {
+    createConversation<BotContext, StepContext>(createOnboarding(stepDeps), {
       id: ONBOARDING,
       ...inside,
     }),

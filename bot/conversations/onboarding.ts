@@ -1,4 +1,3 @@
-import type { I18n } from "@grammyjs/i18n";
 import { rememberCardQrPhoto } from "../../core/loyalty/card-qr.ts";
 import { cardSummary } from "../../core/loyalty/card-summary.ts";
 import { completeOnboarding } from "../../core/onboarding/complete-onboarding.ts";
@@ -9,7 +8,6 @@ import {
 } from "../../core/onboarding/consent.ts";
 import { onboardingState } from "../../core/onboarding/onboarding-state.ts";
 import { cb } from "../callback-data.ts";
-import { pickLanguage } from "../i18n.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { consentKeyboard, marketingKeyboard } from "../keyboards/onboarding.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
@@ -35,7 +33,7 @@ export const ONBOARDING = "onboarding";
  * already known, so /start in the middle, a restart of the bot, or a conversation that expired
  * all resume at the first unanswered question instead of starting over.
  */
-export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
+export function createOnboarding(deps: StepDeps) {
   const { sql, config } = deps;
 
   return async function onboarding(
@@ -124,28 +122,17 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
         });
     }
 
+    // The referrer's bonus message was queued with the bonus (the outbox sends it).
     const result = await conversation.external(async () => {
       const done = await completeOnboarding(sql, {
         customerId,
         welcomeBonus: config.loyalty.welcomeBonus,
         referralBonus: config.loyalty.referralBonus,
       });
-      const referrer = done.referrer;
       // Plain JSON: the result is kept in the conversation state.
       return {
         welcomeCredited: done.welcomeCredited,
         card: cardSummary(done.customer, done.card),
-        referrer:
-          referrer?.telegramId && referrer.reachable
-            ? {
-                chatId: Number(referrer.telegramId),
-                language: pickLanguage(
-                  referrer.language,
-                  referrer.telegramLanguage,
-                  config.defaultLanguage,
-                ),
-              }
-            : null,
       };
     });
 
@@ -158,18 +145,6 @@ export function createOnboarding(deps: StepDeps & { i18n: Pick<I18n, "t"> }) {
     }
     if (result.welcomeCredited > 0) {
       await ctx.reply(ctx.t("onboarding-welcome-bonus", { count: result.welcomeCredited }));
-    }
-    if (result.referrer) {
-      // The friend hears about their bonus in their own language; a failure here (blocked bot)
-      // must not spoil the new customer's onboarding.
-      await ctx.api
-        .sendMessage(
-          result.referrer.chatId,
-          deps.i18n.t(result.referrer.language, "referral-credited", {
-            count: config.loyalty.referralBonus,
-          }),
-        )
-        .catch(() => {});
     }
   };
 }

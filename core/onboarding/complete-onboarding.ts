@@ -6,6 +6,7 @@ import { activateAndIssueCard, type CustomerContact } from "../db/tables/loyalty
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
 import { generateCardNumber } from "../loyalty/card-number.ts";
+import { OutboxKind } from "../outbox/message.ts";
 
 export type CompleteOnboardingOptions = {
   customerId: string;
@@ -29,7 +30,7 @@ export type CompleteOnboardingResult = {
 
 /**
  * Finishes onboarding: activates the customer, issues the card, credits the welcome bonus and
- * the referrer's bonus — one statement (see activateAndIssueCard), because this runs inside a
+ * the referrer's bonus, and queues the referrer's message — one statement (see activateAndIssueCard), because this runs inside a
  * customer's update and every statement there counts. Safe to call twice: the card is one per
  * customer and only the call that issues it credits anything, so a repeated call returns the
  * same card and credits nothing. Composes into a caller's transaction.
@@ -50,6 +51,11 @@ export async function completeOnboarding(
           points: options.referralBonus,
           idempotencyKey: `referral:${options.customerId}`,
           note: "Friend joined",
+          notice: {
+            kind: OutboxKind.referralCredited,
+            template: "referral-credited",
+            dedupeKey: `${OutboxKind.referralCredited}:${options.customerId}`,
+          },
         },
         events: {
           cardIssued: EventType.cardIssued,

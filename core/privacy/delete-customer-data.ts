@@ -18,7 +18,7 @@ export async function deleteCustomerData(
     const customer = await tx.customer.findUnique({ where: { id: options.customerId } });
     if (!customer) throw new AppError("not_found", "Customer not found");
     await tx.surveyAnswer.deleteMany({ where: { customerId: customer.id } });
-    await tx.campaignDelivery.deleteMany({ where: { customerId: customer.id } });
+    await tx.outboxMessage.deleteMany({ where: { customerId: customer.id } });
     await tx.customerEvent.deleteMany({ where: { customerId: customer.id } });
     await tx.customer.updateMany({
       where: { referrerId: customer.id },

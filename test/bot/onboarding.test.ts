@@ -291,8 +291,10 @@ describe(`onboarding on ${testDbKind}`, () => {
     );
 
     const friend = newUser({ first_name: "Лев" });
+    // The referrer hears through the outbox, moments after the friend's card is issued.
+    const told = referrer.waitForMessage((m) => m.text?.startsWith("Ваш друг") ?? false);
     await onboard(friend, `ref_${code}`);
-    expect(lastText(referrer)).toBe("Ваш друг оформил карту — вам начислено 50 баллов! 🎉");
+    expect((await told).text).toBe("Ваш друг оформил карту — вам начислено 50 баллов! 🎉");
     const referrerRow = await customerOf(h.db, referrer);
     expect(referrerRow?.card?.balance).toBe(150);
     expect((await customerOf(h.db, friend))?.referrerId).toBe(referrerRow?.id);

@@ -1,4 +1,4 @@
-import { type App, startApp } from "../../app.ts";
+import { type App, type StartAppOptions, startApp } from "../../app.ts";
 import { parseConfig } from "../../config.ts";
 import type { Database } from "../../core/db/database.ts";
 import { type DestinationStream, silentLogger } from "../../core/logger.ts";
@@ -13,7 +13,8 @@ import { freePort } from "./free-port.ts";
 export const TEST_BOT_TOKEN = "123456789:TEST-token-for-the-local-emulator";
 
 export type BotHarness = {
-  db: Database;
+  /** `url`: on PostgreSQL, for a second connection as another process would open. */
+  db: Database & { url?: string };
   /** Every statement sent to the database so far, in order (Prisma's included). */
   statements: string[];
   emulator: TelegramEmulator;
@@ -35,6 +36,8 @@ export async function startBotHarness(
     env?: Record<string, string>;
     /** Capture logs (through the production logger) instead of discarding them. */
     logDestination?: DestinationStream;
+    /** The outbox dispatcher's clock (and poll interval, 20 ms by default here). */
+    dispatcher?: StartAppOptions["dispatcher"];
   } = {},
 ): Promise<BotHarness> {
   const statements: string[] = [];
@@ -50,6 +53,8 @@ export async function startBotHarness(
     LOG_LEVEL: "silent",
     ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
     BUSINESS_NAME: "Aurora",
+    // Outbox messages go at any hour in tests; the quiet-hours tests set their own.
+    QUIET_HOURS: "off",
     ...(options.mode === "polling"
       ? {}
       : {
@@ -60,12 +65,13 @@ export async function startBotHarness(
   };
   const config = parseConfig(env);
   const start = () =>
-    startApp(
-      config,
-      options.logDestination
-        ? { database: db, logDestination: options.logDestination }
-        : { database: db, logger: silentLogger() },
-    );
+    startApp(config, {
+      database: db,
+      dispatcher: { pollMs: 20, ...options.dispatcher },
+      ...(options.logDestination
+        ? { logDestination: options.logDestination }
+        : { logger: silentLogger() }),
+    });
   let app = await start();
 
   return {

@@ -69,7 +69,7 @@ export async function createEmptyDatabase(kind: TestDbKind = testDbKind): Promis
  */
 export async function openTestDatabase(
   options: { onStatement?: (sql: string) => void } = {},
-): Promise<Database> {
+): Promise<Database & { url?: string }> {
   const empty = await createEmptyDatabase();
   const db = await openDatabase(
     empty.options.kind === "pglite"
@@ -79,6 +79,7 @@ export async function openTestDatabase(
   );
   return {
     ...db,
+    ...(empty.url ? { url: empty.url } : {}),
     async close() {
       await db.close();
       await empty.drop();

@@ -1,6 +1,7 @@
 import type { EventType } from "../../events.ts";
 import type { Customer, LoyaltyCard } from "../client.ts";
 import type { Sql } from "../sql.ts";
+import { outboxFrom } from "./outbox-messages.ts";
 
 /** "LoyaltyCard": one card per customer; `balance` is the ledger's running sum. */
 
@@ -92,8 +93,8 @@ export type CardIssue = {
  * Completes onboarding in one statement, so it needs no transaction around it: makes the
  * customer ACTIVE (only with consent to data processing), issues their card, credits the
  * welcome bonus on it and the referral bonus on the referrer's active card (ledger entries
- * with their balances, and the cards' balances, as postLedgerEntry records them), and writes
- * the timeline events. Only the statement that creates the card credits anything, so a repeat
+ * with their balances, and the cards' balances, as postLedgerEntry records them), writes the
+ * timeline events and queues the message that tells the referrer. Only the statement that creates the card credits anything, so a repeat
  * (a double tap, a retry) returns the existing card and credits nothing; the ledger's unique
  * idempotency keys back that up. Returns null when there is no such customer or no consent.
  * A colliding card number fails with a unique violation: draw another and call again.
@@ -104,7 +105,13 @@ export async function activateAndIssueCard(
     customerId: string;
     card: { id: string; number: string };
     welcome: { points: number; idempotencyKey: string };
-    referral: { points: number; idempotencyKey: string; note: string };
+    referral: {
+      points: number;
+      idempotencyKey: string;
+      note: string;
+      /** The referrer hears about it through the outbox, queued by this same statement. */
+      notice: { kind: string; template: string; dedupeKey: string };
+    };
     events: { cardIssued: EventType; pointsCredited: EventType; referralCredited: EventType };
     at: Date;
   },
@@ -148,6 +155,13 @@ export async function activateAndIssueCard(
        UNION ALL
        SELECT "customerId", $12, jsonb_build_object('points', "delta", 'referredCustomerId', $1::text), $4
        FROM referral_entry
+     ), notices AS (
+       SELECT "customerId", $15::text AS "dedupeKey",
+              jsonb_build_object('template', $14::text, 'vars', jsonb_build_object('count', "delta"))
+                AS "payload"
+       FROM referral_entry
+     ), notice AS (
+       ${outboxFrom("notices", { kind: "$13", service: "false", at: "$4" })}
      )
      SELECT a.*, ${cardSelectList((column) => `COALESCE(i."${column}", k."${column}")`)},
             (i."id" IS NOT NULL) AS "x.issued", COALESCE(w."delta", 0) AS "x.welcome",
@@ -174,6 +188,9 @@ export async function activateAndIssueCard(
       options.events.cardIssued,
       options.events.pointsCredited,
       options.events.referralCredited,
+      options.referral.notice.kind,
+      options.referral.notice.template,
+      options.referral.notice.dedupeKey,
     ],
   );
   if (!row) return null;
