@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { testDbKind } from "../support/database.ts";
@@ -15,6 +15,10 @@ beforeAll(async () => {
   h = await startBotHarness({
     env: { ONBOARDING_QUESTIONS: "birthday" },
     dispatcher: { pollMs: 3_600_000 },
+  });
+  // Its first look comes right after start-up: let it pass before counting.
+  await vi.waitFor(() => {
+    expect(h.statements.some((sql) => sql.includes('FROM "OutboxMessage"'))).toBe(true);
   });
 });
 afterAll(async () => {
