@@ -4,6 +4,7 @@ import type { Context, LazySessionFlavor } from "grammy";
 import type { Config } from "../config.ts";
 import type { Customer, LoyaltyCard, PrismaClient } from "../core/db/client.ts";
 import type { Sql } from "../core/db/sql.ts";
+import type { StaffSnapshot } from "../core/db/tables/customers.ts";
 import type { Logger } from "../core/logger.ts";
 import type { PrefetchedState } from "./state-storage.ts";
 
@@ -37,6 +38,8 @@ export type BaseContext = Context &
     customer: Customer | null;
     /** Their loyalty card, loaded with them. */
     card: LoyaltyCard | null;
+    /** The staff member behind the same Telegram account (possibly disabled), loaded with them. */
+    staff: StaffSnapshot | null;
     /** Conversation state read along with the customer (see state-storage.ts). */
     prefetchedState?: PrefetchedState;
   };

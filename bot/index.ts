@@ -22,6 +22,8 @@ import { inviteFeature } from "./features/menu/invite.ts";
 import { myDataFeature } from "./features/menu/my-data.ts";
 import { profileFeature } from "./features/menu/profile.ts";
 import { settingsFeature } from "./features/menu/settings.ts";
+import { staffInviteFeature } from "./features/staff/invite.ts";
+import { staffLookupFeature, staffStartFeature } from "./features/staff/lookup.ts";
 import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { errorHandler } from "./handlers/error.ts";
@@ -136,6 +138,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       ...inside,
     }),
   );
+  protectedBot.use(staffInviteFeature);
+  protectedBot.use(staffStartFeature);
   protectedBot.use(startFeature);
   protectedBot.use(helpFeature);
   protectedBot.use(cardFeature);
@@ -144,6 +148,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(inviteFeature);
   protectedBot.use(settingsFeature);
   protectedBot.use(myDataFeature);
+  protectedBot.use(staffLookupFeature);
   protectedBot.use(unhandledFeature);
   return bot;
 }

@@ -4,6 +4,7 @@ import { cardSummary } from "../../core/loyalty/card-summary.ts";
 import type { BotContext } from "../context.ts";
 import { ONBOARDING } from "../conversations/onboarding.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
+import { isActiveStaff } from "../staff.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
 import { showCard } from "./menu/card.ts";
 
@@ -20,10 +21,17 @@ leaveConversationsOnStart.chatType("private").command("start", async (ctx, next)
 
 export const startFeature = new Composer<BotContext>();
 
-startFeature.chatType("private").command("start", async (ctx) => {
+startFeature.chatType("private").command("start", (ctx) => startAsCustomer(ctx, ctx.match));
+
+/**
+ * /start as a customer: a returning customer is greeted with the menu, anyone else is onboarded
+ * (resuming where they stopped). Staff reach it from the staff menu to get their own card.
+ */
+export async function startAsCustomer(ctx: BotContext, payload: string): Promise<void> {
+  if (!ctx.from) return;
   const { customer, kind } = await registerBotStart(ctx.deps.sql, {
     identity: telegramIdentity(ctx.from),
-    payload: ctx.match,
+    payload,
     known: ctx.customer,
   });
   ctx.customer = customer;
@@ -36,9 +44,11 @@ startFeature.chatType("private").command("start", async (ctx) => {
       card && card.purchaseCount > 0
         ? ctx.t("start-returning-buyer", { name, count: card.balance })
         : ctx.t("start-returning", { name });
-    await ctx.reply(greeting, { reply_markup: mainMenuKeyboard(ctx.t) });
+    await ctx.reply(greeting, {
+      reply_markup: mainMenuKeyboard(ctx.t, { staff: isActiveStaff(ctx) }),
+    });
     // A scanned card QR (start=card_…) or a plain /start both end on the card for a customer.
-    if (ctx.card && ctx.match.startsWith("card_")) await showCard(ctx, customer, ctx.card);
+    if (ctx.card && payload.startsWith("card_")) await showCard(ctx, customer, ctx.card);
     return;
   }
 
@@ -50,4 +60,4 @@ startFeature.chatType("private").command("start", async (ctx) => {
         : "start-welcome";
   await ctx.reply(ctx.t(key, { business: ctx.deps.config.businessName }));
   await ctx.conversation.enter(ONBOARDING);
-});
+}

@@ -204,3 +204,38 @@ unhandled-callback = This button is out of date.
 
 ## Referral
 referral-credited = Your friend got their card — { points } have been added to yours! 🎉
+
+## Staff
+staff-role-OWNER = owner
+staff-role-MANAGER = manager
+staff-role-CASHIER = cashier
+staff-joined =
+    Welcome to the team, { $name }! Your role: { $role }.
+    To find a customer, scan the QR code of their card with your phone's camera, or send their card number, phone or @username here.
+staff-invite-unknown = There is no such invitation. Check the link or ask the owner for a new one.
+staff-invite-used = This invitation has been used already. Ask the owner for a new one.
+staff-invite-expired = This invitation has expired. Ask the owner for a new one.
+staff-already = You are on the team already (role: { $role }).
+staff-no-access = You no longer have access to staff functions.
+staff-forbidden = Your role does not allow this.
+staff-menu-find = 🔎 Find a customer
+staff-menu-customer-mode = 💳 Me as a customer
+menu-staff-mode = 🧑‍💼 Staff mode
+staff-mode-on = Staff mode: send a customer's card number, phone or @username, or scan the QR code of their card.
+staff-customer-mode-on = Customer mode: your own card and the customer menu.
+staff-find-prompt = Scan the QR code of the customer's card with your phone's camera, or send their card number, phone or @username.
+staff-not-found = No such customer. Check the number, the phone or the username.
+staff-bad-card-number = There is no card with this number — check the digits.
+staff-not-a-query = Send the customer's card number (12 digits), phone or @username.
+staff-customer-view =
+    👤 { $name }
+    💳 { $card }
+    Tier: { $tier } · Balance: { points }
+    Purchases: { $purchases } · Last visit: { $lastVisit }
+staff-customer-no-card =
+    👤 { $name }
+    No card yet: the customer has not finished signing up.
+staff-own-card = This is your own card: purchases and points on it are recorded by another staff member.
+btn-staff-purchase = 🧾 Purchase
+btn-staff-refund = ↩️ Refund
+btn-staff-adjust = ± Points

@@ -205,3 +205,38 @@ unhandled-callback = Эта кнопка устарела.
 
 ## Referral
 referral-credited = Ваш друг оформил карту — вам начислено { points }! 🎉
+
+## Staff
+staff-role-OWNER = владелец
+staff-role-MANAGER = менеджер
+staff-role-CASHIER = кассир
+staff-joined =
+    Добро пожаловать в команду, { $name }! Ваша роль: { $role }.
+    Чтобы найти клиента, отсканируйте камерой телефона QR-код его карты или пришлите сюда номер карты, телефон или @username.
+staff-invite-unknown = Такого приглашения нет. Проверьте ссылку или попросите у владельца новую.
+staff-invite-used = Это приглашение уже использовано. Попросите у владельца новое.
+staff-invite-expired = Срок действия приглашения истёк. Попросите у владельца новое.
+staff-already = Вы уже в команде (роль: { $role }).
+staff-no-access = У вас больше нет доступа к функциям сотрудника.
+staff-forbidden = Ваша роль не позволяет это сделать.
+staff-menu-find = 🔎 Найти клиента
+staff-menu-customer-mode = 💳 Я как клиент
+menu-staff-mode = 🧑‍💼 Режим сотрудника
+staff-mode-on = Режим сотрудника: пришлите номер карты, телефон или @username клиента, или отсканируйте QR-код его карты.
+staff-customer-mode-on = Клиентский режим: ваша карта и меню клиента.
+staff-find-prompt = Отсканируйте камерой телефона QR-код карты клиента или пришлите номер карты, телефон или @username.
+staff-not-found = Клиент не найден. Проверьте номер, телефон или имя пользователя.
+staff-bad-card-number = Карты с таким номером нет — проверьте цифры.
+staff-not-a-query = Пришлите номер карты (12 цифр), телефон или @username клиента.
+staff-customer-view =
+    👤 { $name }
+    💳 { $card }
+    Уровень: { $tier } · Баланс: { points }
+    Покупок: { $purchases } · Последний визит: { $lastVisit }
+staff-customer-no-card =
+    👤 { $name }
+    Карта ещё не выпущена: клиент не закончил регистрацию.
+staff-own-card = Это ваша собственная карта: покупки и баллы на неё оформляет другой сотрудник.
+btn-staff-purchase = 🧾 Покупка
+btn-staff-refund = ↩️ Возврат
+btn-staff-adjust = ± Баллы

@@ -8,6 +8,7 @@ export function attachDeps(deps: BotDeps): MiddlewareFn<BaseContext> {
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id });
     ctx.customer = null;
     ctx.card = null;
+    ctx.staff = null;
     return next();
   };
 }

@@ -4,8 +4,8 @@ import type { BaseContext } from "../context.ts";
 
 /**
  * Loads the customer behind the update and their card, keeps "last seen" current for recency
- * segments, and reads the chat's conversation state — all in one statement, the only read an
- * update makes. `stateKey` names the conversation state row of the update's chat.
+ * segments, and reads the staff member behind the account and the chat's conversation state —
+ * all in one statement, the only read an update makes. `stateKey` names the conversation state row of the update's chat.
  */
 export function loadCustomerMiddleware(
   stateKey: (ctx: BaseContext) => string | undefined,
@@ -19,6 +19,7 @@ export function loadCustomerMiddleware(
       });
       ctx.customer = loaded.customer;
       ctx.card = loaded.card;
+      ctx.staff = loaded.staff;
       if (key !== undefined) ctx.prefetchedState = { key, value: loaded.state };
     }
     return next();

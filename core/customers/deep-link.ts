@@ -6,6 +6,10 @@
 export type StartPayload =
   | { kind: "source"; source: string }
   | { kind: "referral"; code: string }
+  /** A staff invite: t.me/<bot>?start=staff_<code> (core/staff). */
+  | { kind: "staff"; code: string }
+  /** A card's QR code: staff scanning it open that customer. */
+  | { kind: "card"; number: string }
   | { kind: "none" };
 
 const validPayload = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,7 +21,16 @@ export function parseStartPayload(raw: string | undefined): StartPayload {
   if (source?.[1]) return { kind: "source", source: source[1].toLowerCase() };
   const referral = /^ref_([A-Za-z0-9]{4,32})$/.exec(payload);
   if (referral?.[1]) return { kind: "referral", code: referral[1].toUpperCase() };
+  const staff = /^staff_([A-Za-z0-9]{8,40})$/.exec(payload);
+  if (staff?.[1]) return { kind: "staff", code: staff[1].toUpperCase() };
+  const card = /^card_(\d{12})$/.exec(payload);
+  if (card?.[1]) return { kind: "card", number: card[1] };
   return { kind: "none" };
+}
+
+/** The deep link that makes whoever opens it a staff member. */
+export function staffInviteLink(botUsername: string, code: string): string {
+  return `https://t.me/${botUsername}?start=staff_${code}`;
 }
 
 /** The deep link a customer shares to invite a friend. */

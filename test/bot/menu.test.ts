@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postLedgerEntry } from "../../core/loyalty/ledger.ts";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
-import { customerOf, lastText } from "../support/chat.ts";
+import { customerOf, lastText, onboardedUser as onboard } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 
 let h: BotHarness;
@@ -15,22 +15,7 @@ afterAll(async () => {
 
 let nextId = 3000;
 async function onboardedUser(first_name = "Ольга", language_code = "ru"): Promise<SimulatedUser> {
-  const id = nextId++;
-  const user = h.user({
-    id,
-    first_name,
-    language_code,
-    phone_number: `+7998${String(id).padStart(7, "0")}`,
-  });
-  await user.sendCommand("/start");
-  await user.pressButton({ data: "consent:yes" });
-  await user.pressButton({ data: "marketing:yes" });
-  await user.pressButton({ data: "name:keep" });
-  await user.pressReplyButton(
-    language_code === "en" ? "📱 Share my phone number" : "📱 Поделиться номером",
-  );
-  await user.pressButton({ data: "step:skip" });
-  return user;
+  return (await onboard(h, { id: nextId++, first_name, language_code })).user;
 }
 
 describe(`customer menu on ${testDbKind}`, () => {

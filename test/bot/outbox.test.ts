@@ -10,7 +10,7 @@ import { enqueueMessage } from "../../core/outbox/enqueue.ts";
 import { OutboxKind } from "../../core/outbox/message.ts";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness, TEST_BOT_TOKEN } from "../support/bot-harness.ts";
-import { customerOf } from "../support/chat.ts";
+import { customerOf, onboardedUser as onboard } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 
 /** The dispatcher's clock: real time plus an offset a test may move. */
@@ -26,23 +26,13 @@ async function onboardedUser(
   language_code = "ru",
 ): Promise<{ user: SimulatedUser; id: string }> {
   const id = nextId++;
-  const user = h.user({
+  const { user, customerId } = await onboard(h, {
     id,
     first_name: "Ося",
     language_code,
     phone_number: `+7995${String(id).padStart(7, "0")}`,
   });
-  await user.sendCommand("/start");
-  await user.pressButton({ data: "consent:yes" });
-  await user.pressButton({ data: "marketing:yes" });
-  await user.pressButton({ data: "name:keep" });
-  await user.pressReplyButton(
-    language_code === "en" ? "📱 Share my phone number" : "📱 Поделиться номером",
-  );
-  await user.pressButton({ data: "step:skip" });
-  const customer = await customerOf(h.db, user);
-  if (!customer) throw new Error("not onboarded");
-  return { user, id: customer.id };
+  return { user, id: customerId };
 }
 
 let nextKey = 0;

@@ -6,6 +6,7 @@ import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
 import { answerCallback, bestEffort } from "../../cosmetic.ts";
 import { mainMenuKeyboard } from "../../keyboards/main-menu.ts";
+import { isActiveStaff } from "../../staff.ts";
 import { withCard } from "./require-card.ts";
 
 export const settingsFeature = new Composer<BotContext>();
@@ -48,7 +49,9 @@ chats.callbackQuery(
     }
     await ctx.i18n.renegotiateLocale();
     // The reply keyboard carries texts too: send it again in the new language.
-    await ctx.reply(ctx.t("settings-language-changed"), { reply_markup: mainMenuKeyboard(ctx.t) });
+    await ctx.reply(ctx.t("settings-language-changed"), {
+      reply_markup: mainMenuKeyboard(ctx.t, { staff: isActiveStaff(ctx) }),
+    });
   }),
 );
 

@@ -1,5 +1,5 @@
 import type { EventType } from "../../events.ts";
-import type { Customer, LoyaltyCard } from "../client.ts";
+import type { Customer, LoyaltyCard, StaffMember } from "../client.ts";
 import type { Sql } from "../sql.ts";
 import { dateParam, jsonParam } from "../sql-values.ts";
 import { eventFrom } from "./customer-events.ts";
@@ -11,18 +11,24 @@ import { cardFromRow, cardSelectList } from "./loyalty-cards.ts";
 export type CustomerPatch = Partial<Omit<Customer, "id" | "createdAt" | "updatedAt">>;
 
 /** The customer with their card, and another row of "BotState" read by the same statement. */
+/** A staff member as an update needs them: enough to check what they may do. */
+export type StaffSnapshot = Pick<StaffMember, "id" | "name" | "role" | "active">;
+
 export type CustomerForUpdate = {
   customer: Customer | null;
   card: LoyaltyCard | null;
+  /** The staff member behind the same Telegram account (active or disabled), if any. */
+  staff: StaffSnapshot | null;
   /** The "BotState" value asked for (undefined when there is none). */
   state: unknown;
 };
 
 /**
  * Everything one bot update needs about its sender, in one statement: the customer, their
- * card, "last seen" moved to `seenAt` when it is older than `seenBefore`, and the "BotState"
- * row `stateKey` (the chat's conversation state, which grammY's conversations read on every
- * update). A stranger gets `customer: null` and still the state.
+ * card, "last seen" moved to `seenAt` when it is older than `seenBefore`, the staff member
+ * behind the same account, and the "BotState" row `stateKey` (the chat's conversation state,
+ * which grammY's conversations read on every update). A stranger gets `customer: null` and
+ * still the rest.
  */
 export async function selectCustomerForUpdate(
   sql: Sql,
@@ -35,23 +41,35 @@ export async function selectCustomerForUpdate(
        RETURNING "id", "lastSeenAt"
      )
      SELECT c.*, seen."lastSeenAt" AS "x.seenAt", ${cardSelectList("k")},
-            (SELECT "value" FROM "BotState" WHERE "key" = $4) AS "x.state"
+            (SELECT "value" FROM "BotState" WHERE "key" = $4) AS "x.state",
+            s."id" AS "staff.id", s."name" AS "staff.name", s."role" AS "staff.role",
+            s."active" AS "staff.active"
      FROM (VALUES (1)) AS one
      LEFT JOIN "Customer" c ON c."telegramId" = $1
      LEFT JOIN seen ON seen."id" = c."id"
-     LEFT JOIN "LoyaltyCard" k ON k."customerId" = c."id"`,
+     LEFT JOIN "LoyaltyCard" k ON k."customerId" = c."id"
+     LEFT JOIN "StaffMember" s ON s."telegramId" = $1`,
     [options.telegramId, options.seenAt, options.seenBefore, options.stateKey],
   );
-  if (!row) return { customer: null, card: null, state: undefined };
+  if (!row) return { customer: null, card: null, staff: null, state: undefined };
   const state = row["x.state"] ?? undefined;
-  if (row.id == null) return { customer: null, card: null, state };
+  const staff =
+    row["staff.id"] == null
+      ? null
+      : ({
+          id: row["staff.id"],
+          name: row["staff.name"],
+          role: row["staff.role"],
+          active: row["staff.active"],
+        } as StaffSnapshot);
+  if (row.id == null) return { customer: null, card: null, staff, state };
   const card = cardFromRow(row);
   const customer: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     if (!key.includes(".")) customer[key] = value;
   }
   if (row["x.seenAt"]) customer.lastSeenAt = row["x.seenAt"];
-  return { customer: customer as Customer, card, state };
+  return { customer: customer as Customer, card, staff, state };
 }
 
 export async function selectCustomerById(sql: Sql, id: string): Promise<Customer | null> {
@@ -265,4 +283,35 @@ export async function updateReachability(
     ],
   );
   return (row?.changed ?? 0) > 0;
+}
+
+/** A customer with their card, found by staff. */
+export type CustomerWithCard = { customer: Customer; card: LoyaltyCard | null };
+
+/**
+ * The customer a staff member is looking for, by exactly one of: the card number, the phone
+ * (E.164), or the Telegram username (case-insensitive, without "@"). Deleted customers are not
+ * found.
+ */
+export async function selectCustomerForStaff(
+  sql: Sql,
+  by: { cardNumber: string } | { phone: string } | { username: string },
+): Promise<CustomerWithCard | null> {
+  const [where, value] =
+    "cardNumber" in by
+      ? [`k."number" = $1`, by.cardNumber]
+      : "phone" in by
+        ? [`c."phone" = $1`, by.phone]
+        : [`lower(c."telegramUsername") = lower($1)`, by.username];
+  const [row] = await sql.query<Record<string, unknown>>(
+    `SELECT c.*, ${cardSelectList("k")}
+     FROM "Customer" c LEFT JOIN "LoyaltyCard" k ON k."customerId" = c."id"
+     WHERE ${where} AND c."status" <> 'DELETED'
+     LIMIT 1`,
+    [value],
+  );
+  if (!row) return null;
+  const customer: Record<string, unknown> = {};
+  for (const [key, value_] of Object.entries(row)) if (!key.includes(".")) customer[key] = value_;
+  return { customer: customer as Customer, card: cardFromRow(row) };
 }

@@ -1,0 +1,43 @@
+import type { Sql } from "../db/sql.ts";
+import { insertAuditEntry } from "../db/tables/audit-entries.ts";
+import type { Actor } from "./permissions.ts";
+
+/** Audit actions, in one place: the log is read by them. */
+export const AuditAction = {
+  staffInvited: "staff.invited",
+  staffJoined: "staff.joined",
+  staffDisabled: "staff.disabled",
+  customerLookup: "customer.lookup",
+  customerRegistered: "customer.registered",
+  purchaseRecorded: "purchase.recorded",
+  purchaseRefunded: "purchase.refunded",
+  pointsAdjusted: "points.adjusted",
+  tokenIssued: "token.issued",
+  tokenRevoked: "token.revoked",
+} as const;
+
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** Appends to the audit log; call it with the transaction of the action it records. */
+export function recordAudit(
+  sql: Sql,
+  entry: {
+    actor: Actor;
+    action: AuditAction;
+    customerId?: string | null;
+    data?: Record<string, unknown>;
+    now?: Date;
+  },
+): Promise<void> {
+  return insertAuditEntry(
+    sql,
+    {
+      staffId: entry.actor.staffId,
+      actor: entry.actor.via,
+      action: entry.action,
+      customerId: entry.customerId ?? null,
+      ...(entry.data ? { data: entry.data } : {}),
+    },
+    entry.now ?? new Date(),
+  );
+}

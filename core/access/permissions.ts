@@ -1,0 +1,76 @@
+import type { StaffRole } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+
+/**
+ * What each staff role may do — the one table every check reads (in the bot and the API alike)
+ * and the README's table shows. Nobody may credit, debit or record purchases on their own card,
+ * whatever their role (see `requireNotOwnCard`).
+ */
+export const Permission = {
+  lookupCustomer: "lookupCustomer",
+  registerCustomer: "registerCustomer",
+  recordPurchase: "recordPurchase",
+  refundPurchase: "refundPurchase",
+  adjustPoints: "adjustPoints",
+  bulkPoints: "bulkPoints",
+  mergeCustomers: "mergeCustomers",
+  redeemReward: "redeemReward",
+  manageRewards: "manageRewards",
+  manageSettings: "manageSettings",
+  broadcast: "broadcast",
+  manageStaff: "manageStaff",
+  viewAudit: "viewAudit",
+} as const;
+
+export type Permission = (typeof Permission)[keyof typeof Permission];
+
+const cashier: Permission[] = [
+  Permission.lookupCustomer,
+  Permission.registerCustomer,
+  Permission.recordPurchase,
+  Permission.redeemReward,
+];
+const manager: Permission[] = [
+  ...cashier,
+  Permission.refundPurchase,
+  Permission.adjustPoints,
+  Permission.mergeCustomers,
+  Permission.manageRewards,
+  Permission.broadcast,
+];
+
+export const rolePermissions: Record<StaffRole, ReadonlySet<Permission>> = {
+  CASHIER: new Set(cashier),
+  MANAGER: new Set(manager),
+  OWNER: new Set(Object.values(Permission)),
+};
+
+export function can(role: StaffRole, permission: Permission): boolean {
+  return rolePermissions[role].has(permission);
+}
+
+/** The acting staff member, as checks need them. */
+export type Actor = {
+  staffId: string | null;
+  role: StaffRole;
+  /** "telegram", "api-token:<id>", "admin-token", "cli" (see AuditEntry.actor). */
+  via: string;
+  /** Their own customer record, if they are also a customer (nobody serves their own card). */
+  ownCustomerId?: string | null;
+};
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor.role, permission)) {
+    throw new AppError("forbidden", `The ${actor.role} role may not ${permission}`, {
+      permission,
+      role: actor.role,
+    });
+  }
+}
+
+/** Staff never move points or record purchases on their own card. */
+export function requireNotOwnCard(actor: Actor, customerId: string): void {
+  if (actor.ownCustomerId && actor.ownCustomerId === customerId) {
+    throw new AppError("forbidden", "Staff may not serve their own card", { reason: "own_card" });
+  }
+}
