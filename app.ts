@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { type ServerType, serve } from "@hono/node-server";
 import { Api, type Bot, webhookCallback } from "grammy";
@@ -12,7 +11,7 @@ import { createI18n, type LocaleSource } from "./bot/i18n.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
-import { type Database, openDatabase } from "./core/db/database.ts";
+import { configuredDatabase, type Database, openDatabase } from "./core/db/database.ts";
 import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
@@ -72,12 +71,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
 
   const opening = options.database
     ? Promise.resolve(options.database)
-    : openDatabase(
-        config.databaseUrl
-          ? { kind: "postgres", url: config.databaseUrl }
-          : { kind: "pglite", dataDir: join(config.dataDir, "pglite") },
-        { logger },
-      );
+    : openDatabase(configuredDatabase(config), { logger });
   // Handled here so that a failure elsewhere first does not leave an unhandled rejection.
   opening.catch(() => {});
   // Undone in reverse order of set-up, whatever step start-up fails at; the database last.
@@ -127,6 +121,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       : undefined;
     const api = createApi({
       db: database.prisma,
+      sql: database.sql,
+      botUsername: botInfo.username,
       config,
       logger,
       ping: () => database.ping(),

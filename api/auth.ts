@@ -1,7 +1,9 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "../core/access/authenticate.ts";
+import { type Actor, can, type Permission } from "../core/access/permissions.ts";
 import type { StaffRole } from "../core/db/client.ts";
+import { selectOwnCustomerId } from "../core/db/tables/staff.ts";
 import type { ApiDeps, ApiEnv } from "./context.ts";
 
 /** Every /api route requires `Authorization: Bearer <token>`. */
@@ -31,4 +33,29 @@ export function requireRole(...roles: StaffRole[]): MiddlewareHandler<ApiEnv> {
     }
     await next();
   };
+}
+
+/** The token's role must have `permission` (core/access/permissions.ts). */
+export function requirePermission(permission: Permission): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const { role } = c.get("principal");
+    if (!can(role, permission)) {
+      throw new HTTPException(403, { message: `The ${role} role may not ${permission}` });
+    }
+    await next();
+  };
+}
+
+/**
+ * Who is acting, as core's checks and the audit log take it. A token issued to a staff member
+ * who is also a customer carries their customer id: nobody serves their own card.
+ */
+export async function apiActor(c: Context<ApiEnv>, deps: ApiDeps): Promise<Actor> {
+  const principal = c.get("principal");
+  const via =
+    principal.tokenId === "admin-token" ? "admin-token" : `api-token:${principal.tokenId}`;
+  const ownCustomerId = principal.staffId
+    ? await selectOwnCustomerId(deps.sql, principal.staffId)
+    : null;
+  return { staffId: principal.staffId, role: principal.role, via, ownCustomerId };
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { Principal } from "../core/access/authenticate.ts";
 import type { PrismaClient } from "../core/db/client.ts";
+import type { Sql } from "../core/db/sql.ts";
 import type { Logger } from "../core/logger.ts";
 
 /** How the bot gets updates right now: not yet, by long polling or webhook, or no more. */
@@ -8,6 +9,9 @@ export type UpdatesStatus = "starting" | "polling" | "webhook" | "stopped";
 
 export type ApiDeps = {
   db: PrismaClient;
+  sql: Sql;
+  /** The bot's @username, for the t.me links the API hands out (staff invites). */
+  botUsername: string;
   config: Config;
   logger: Logger;
   /** Database liveness for /healthz. */

@@ -2,8 +2,10 @@ import { Hono } from "hono";
 import { requireAuth } from "./auth.ts";
 import type { ApiDeps, ApiEnv } from "./context.ts";
 import { createErrorHandler, type ErrorBody, notFound } from "./errors.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { staffRoutes } from "./routes/staff.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 
 export type { ApiDeps, UpdatesStatus } from "./context.ts";
@@ -41,6 +43,8 @@ export function createApi(options: CreateApiOptions) {
   api.get("/me", (c) => c.json({ principal: c.get("principal") }));
   api.route("/customers", customerRoutes(deps));
   api.route("/tokens", tokenRoutes(deps));
+  api.route("/staff", staffRoutes(deps));
+  api.route("/audit", auditRoutes(deps));
   app.route("/api", api);
   return app;
 }

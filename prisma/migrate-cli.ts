@@ -1,17 +1,18 @@
-import { join } from "node:path";
 import { loadEnvFile } from "../config.ts";
-import { openDatabase } from "../core/db/database.ts";
+import { configuredDatabase, openDatabase } from "../core/db/database.ts";
 import { createLogger } from "../core/logger.ts";
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL (or the PGlite in DATA_DIR). */
 loadEnvFile();
 const logger = createLogger({ level: "info" });
-const url = process.env.DATABASE_URL;
-const dataDir = join(process.env.DATA_DIR || "./data", "pglite");
 try {
-  const db = await openDatabase(url ? { kind: "postgres", url } : { kind: "pglite", dataDir }, {
-    logger,
-  });
+  const db = await openDatabase(
+    configuredDatabase({
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      dataDir: process.env.DATA_DIR || "./data",
+    }),
+    { logger },
+  );
   const { applied, alreadyApplied } = db.migrations;
   process.stdout.write(
     `${db.kind}: ${applied.length} migration(s) applied, ${alreadyApplied.length} already up to date.\n`,

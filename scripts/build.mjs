@@ -11,6 +11,7 @@ await build({
     main: "main.ts",
     chat: "emulator/chat-cli.ts",
     migrate: "prisma/migrate-cli.ts",
+    "staff-invite": "cli/staff-invite.ts",
   },
   outdir: "dist",
   bundle: true,

@@ -1,13 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../core/access/api-tokens.ts";
+import { StaffRoles } from "../../core/access/roles.ts";
 import { requireRole } from "../auth.ts";
 import type { ApiDeps, ApiEnv } from "../context.ts";
 import { validate } from "../validation.ts";
 
 const createBody = z.object({
   name: z.string().trim().min(1).max(100),
-  role: z.enum(["OWNER", "MANAGER", "CASHIER"]),
+  role: z.enum(StaffRoles),
   staffId: z.uuid().optional(),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });

@@ -45,6 +45,12 @@ export const rolePermissions: Record<StaffRole, ReadonlySet<Permission>> = {
   OWNER: new Set(Object.values(Permission)),
 };
 
+/** The least role with the permission, as the API's document states it. */
+export function minimumRole(permission: Permission): StaffRole {
+  const roles: StaffRole[] = ["CASHIER", "MANAGER", "OWNER"];
+  return roles.find((role) => can(role, permission)) ?? "OWNER";
+}
+
 export function can(role: StaffRole, permission: Permission): boolean {
   return rolePermissions[role].has(permission);
 }

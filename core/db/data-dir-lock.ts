@@ -7,6 +7,19 @@ import { readFile, rm, writeFile } from "node:fs/promises";
  * next to the directory (`<dir>.lock`): PGlite treats a non-empty directory as an existing
  * cluster, so nothing of ours may live inside it.
  */
+/** The embedded database is open in another process (the running app, most likely). */
+export class DataDirInUseError extends Error {
+  override name = "DataDirInUseError";
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dir} is in use by another process (pid ${pid}). Stop that process, or set DATA_DIR to another folder.`,
+    );
+  }
+}
+
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const path = `${dir.replace(/[/\\]+$/, "")}.lock`;
   try {
@@ -15,9 +28,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const owner = Number((await readFile(path, "utf8").catch(() => "")).trim());
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(
-        `The embedded database in ${dir} is in use by another process (pid ${owner}). Stop that process, or set DATA_DIR to another folder.`,
-      );
+      throw new DataDirInUseError(dir, owner);
     }
     await writeFile(path, String(process.pid));
   }

@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import type { PGlite } from "@electric-sql/pglite";
 import { type MigrationLogger, type MigrationReport, migrate } from "../../prisma/migrator.ts";
@@ -34,6 +35,19 @@ export type OpenDatabaseOptions = {
   /** Called with every statement sent to the database, Prisma's included (tests, benchmarks). */
   onStatement?: StatementObserver;
 };
+
+/**
+ * The database the configuration names: PostgreSQL at DATABASE_URL, otherwise the embedded one
+ * in DATA_DIR/pglite. The app and every command-line tool open it through this.
+ */
+export function configuredDatabase(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): DatabaseOptions {
+  return config.databaseUrl
+    ? { kind: "postgres", url: config.databaseUrl }
+    : { kind: "pglite", dataDir: join(config.dataDir, "pglite") };
+}
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(

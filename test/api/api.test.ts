@@ -1,30 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApi } from "../../api/index.ts";
-import { parseConfig } from "../../config.ts";
 import { generateToken, hashToken } from "../../core/access/authenticate.ts";
 import type { Database } from "../../core/db/database.ts";
-import { silentLogger } from "../../core/logger.ts";
+import { ADMIN_TOKEN, auth, testApi } from "../support/api.ts";
 import { openTestDatabase, testDbKind } from "../support/database.ts";
 
-const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
 let db: Database;
-let api: ReturnType<typeof createApi>;
+let api: ReturnType<typeof testApi>;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  api = createApi({
-    db: db.prisma,
-    config: parseConfig({ ADMIN_TOKEN }),
-    logger: silentLogger(),
-    ping: () => db.ping(),
-    updates: () => "webhook",
-  });
+  api = testApi(db);
 });
 afterAll(async () => {
   await db?.close();
 });
-
-const auth = (token = ADMIN_TOKEN) => ({ headers: { authorization: `Bearer ${token}` } });
 
 describe(`admin API on ${testDbKind}`, () => {
   it("reports health without authentication", async () => {
@@ -34,10 +23,7 @@ describe(`admin API on ${testDbKind}`, () => {
   });
 
   it("answers 503 when the database is down", async () => {
-    const broken = createApi({
-      db: db.prisma,
-      config: parseConfig({}),
-      logger: silentLogger(),
+    const broken = testApi(db, {
       ping: () => Promise.reject(new Error("connection refused")),
       updates: () => "polling",
     });
@@ -52,13 +38,7 @@ describe(`admin API on ${testDbKind}`, () => {
 
   it("answers 503 until the bot takes updates, and after it stopped", async () => {
     for (const updates of ["starting", "stopped"] as const) {
-      const notYet = createApi({
-        db: db.prisma,
-        config: parseConfig({}),
-        logger: silentLogger(),
-        ping: () => db.ping(),
-        updates: () => updates,
-      });
+      const notYet = testApi(db, { updates: () => updates });
       const response = await notYet.request("/healthz");
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: updates, updates });
@@ -256,13 +236,7 @@ describe(`API tokens on ${testDbKind}`, () => {
 describe(`admin API failures on ${testDbKind}`, () => {
   it("answers 500 without a stack trace when the database fails mid-request", async () => {
     const own = await openTestDatabase();
-    const app = createApi({
-      db: own.prisma,
-      config: parseConfig({ ADMIN_TOKEN }),
-      logger: silentLogger(),
-      ping: () => own.ping(),
-      updates: () => "polling",
-    });
+    const app = testApi(own);
     await own.close();
     const response = await app.request("/api/customers", auth());
     // The admin token needs no database; the listing does.

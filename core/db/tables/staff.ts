@@ -96,3 +96,13 @@ export async function disableStaffMember(
 export async function selectStaffMembers(sql: Sql): Promise<StaffMember[]> {
   return sql.query<StaffMember>(`SELECT * FROM "StaffMember" ORDER BY "createdAt", "id"`);
 }
+
+/** The customer record of a staff member who is also a customer (same Telegram account). */
+export async function selectOwnCustomerId(sql: Sql, staffId: string): Promise<string | null> {
+  const [row] = await sql.query<{ id: string }>(
+    `SELECT c."id" FROM "StaffMember" s JOIN "Customer" c ON c."telegramId" = s."telegramId"
+     WHERE s."id" = $1`,
+    [staffId],
+  );
+  return row?.id ?? null;
+}
