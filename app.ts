@@ -13,6 +13,7 @@ import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
 import { configuredDatabase, type Database, openDatabase } from "./core/db/database.ts";
 import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
+import { LoyaltySettingsStore } from "./core/loyalty/settings-store.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
 import type { TelegramEmulator } from "./emulator/index.ts";
@@ -91,6 +92,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     );
     const database = await opening;
 
+    // Read (and seeded from the environment, the first time) before any update arrives.
+    const loyalty = new LoyaltySettingsStore(database.sql, config.loyalty);
+    await loyalty.get();
+
     const inFlight = new InFlightUpdates();
     const botApi = createBotApiFetch();
     cleanup.push(() => botApi.close());
@@ -104,6 +109,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       prisma: database.prisma,
       config,
       logger,
+      loyalty,
       botInfo,
       inFlight,
     });
@@ -123,6 +129,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       db: database.prisma,
       sql: database.sql,
       botUsername: botInfo.username,
+      loyalty,
       config,
       logger,
       ping: () => database.ping(),

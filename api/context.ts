@@ -3,6 +3,7 @@ import type { Principal } from "../core/access/authenticate.ts";
 import type { PrismaClient } from "../core/db/client.ts";
 import type { Sql } from "../core/db/sql.ts";
 import type { Logger } from "../core/logger.ts";
+import type { LoyaltySettingsStore } from "../core/loyalty/settings-store.ts";
 
 /** How the bot gets updates right now: not yet, by long polling or webhook, or no more. */
 export type UpdatesStatus = "starting" | "polling" | "webhook" | "stopped";
@@ -12,6 +13,8 @@ export type ApiDeps = {
   sql: Sql;
   /** The bot's @username, for the t.me links the API hands out (staff invites). */
   botUsername: string;
+  /** The owner's loyalty rules, cached in the process. */
+  loyalty: LoyaltySettingsStore;
   config: Config;
   logger: Logger;
   /** Database liveness for /healthz. */

@@ -1,17 +1,41 @@
+import { clientType } from "../core/customers/client-type.ts";
 import type { Customer, CustomerEvent, LoyaltyCard, PointsEntry } from "../core/db/client.ts";
+import type { LoyaltySettings } from "../core/loyalty/settings.ts";
 import { tierProgress } from "../core/loyalty/tiers.ts";
 
 // JSON has no BigInt: Telegram ids and money in minor units become strings, dates ISO strings.
 
-/** The tier is derived from total spend, never stored, so it cannot disagree with the bot. */
-export function presentCard(card: LoyaltyCard | null, totalSpentMinor: bigint) {
+/** The tier is the customer's stored one, as the bot shows it. */
+export function presentCard(card: LoyaltyCard | null, customer: Pick<Customer, "tier">) {
   if (!card) return null;
   return {
     number: card.number,
     status: card.status,
-    tier: tierProgress(totalSpentMinor).current.key,
+    tier: customer.tier,
     balance: card.balance,
     issuedAt: card.issuedAt.toISOString(),
+  };
+}
+
+/** The tier with what it is based on and how far the next one is. */
+export function presentTier(settings: LoyaltySettings, customer: Customer) {
+  const progress = tierProgress(settings, customer);
+  const basis = settings.tiers.basis;
+  return {
+    key: progress.current.key,
+    name: progress.current.name,
+    reachedAt: customer.tierReachedAt?.toISOString() ?? null,
+    basis:
+      basis.kind === "window" ? { kind: "window", months: basis.months } : { kind: "lifetime" },
+    spentMinor: customer.tierSpendMinor.toString(),
+    next: progress.next
+      ? {
+          key: progress.next.key,
+          name: progress.next.name,
+          minSpentMinor: String(progress.next.minSpentMinor),
+          remainingMinor: progress.remainingMinor.toString(),
+        }
+      : null,
   };
 }
 
@@ -47,11 +71,27 @@ export function presentCustomer(customer: Customer & { card?: LoyaltyCard | null
       purchaseCount: customer.purchaseCount,
       totalSpentMinor: customer.totalSpentMinor.toString(),
       lastPurchaseAt: customer.lastPurchaseAt?.toISOString() ?? null,
+      firstPurchaseAt: customer.firstPurchaseAt?.toISOString() ?? null,
+      averageCheckMinor:
+        customer.purchaseCount > 0
+          ? (customer.totalSpentMinor / BigInt(customer.purchaseCount)).toString()
+          : null,
+      averageIntervalDays:
+        customer.avgPurchaseIntervalDays === null
+          ? null
+          : Math.round(customer.avgPurchaseIntervalDays * 10) / 10,
+      clientType: clientType(customer),
+      rfm:
+        customer.rfmComputedAt === null
+          ? null
+          : {
+              recency: customer.rfmRecency,
+              frequency: customer.rfmFrequency,
+              monetary: customer.rfmMonetary,
+              computedAt: customer.rfmComputedAt.toISOString(),
+            },
     },
-    card:
-      customer.card === undefined
-        ? undefined
-        : presentCard(customer.card, customer.totalSpentMinor),
+    card: customer.card === undefined ? undefined : presentCard(customer.card, customer),
     createdAt: customer.createdAt.toISOString(),
     lastSeenAt: customer.lastSeenAt.toISOString(),
   };

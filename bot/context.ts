@@ -6,6 +6,7 @@ import type { Customer, LoyaltyCard, PrismaClient } from "../core/db/client.ts";
 import type { Sql } from "../core/db/sql.ts";
 import type { StaffSnapshot } from "../core/db/tables/customers.ts";
 import type { Logger } from "../core/logger.ts";
+import type { LoyaltySettingsStore } from "../core/loyalty/settings-store.ts";
 import type { PrefetchedState } from "./state-storage.ts";
 
 /** Everything the bot's features need, passed in once by createBot (no globals). */
@@ -16,6 +17,8 @@ export type BotDeps = {
   prisma: PrismaClient;
   config: Config;
   logger: Logger;
+  /** The owner's loyalty rules, cached in the process (core/loyalty/settings-store.ts). */
+  loyalty: LoyaltySettingsStore;
 };
 
 /**

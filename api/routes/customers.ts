@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getCustomerProfile } from "../../core/customers/get-customer-profile.ts";
 import { listCustomers } from "../../core/customers/list-customers.ts";
 import type { ApiDeps, ApiEnv } from "../context.ts";
-import { presentCustomer, presentEvent, presentLedgerEntry } from "../presenters.ts";
+import { presentCustomer, presentEvent, presentLedgerEntry, presentTier } from "../presenters.ts";
 import { validate } from "../validation.ts";
 
 const listQuery = z.object({
@@ -29,7 +29,10 @@ export function customerRoutes(deps: ApiDeps) {
     .get("/:id", validate("param", idParam), async (c) => {
       const customer = await getCustomerProfile(deps.db, c.req.valid("param").id);
       return c.json({
-        customer: presentCustomer(customer),
+        customer: {
+          ...presentCustomer(customer),
+          tier: presentTier(await deps.loyalty.get(), customer),
+        },
         ledger: customer.ledger.map(presentLedgerEntry),
         timeline: customer.events.map(presentEvent),
       });

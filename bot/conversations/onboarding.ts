@@ -124,15 +124,16 @@ export function createOnboarding(deps: StepDeps) {
 
     // The referrer's bonus message was queued with the bonus (the outbox sends it).
     const result = await conversation.external(async () => {
+      const settings = await deps.loyalty.get();
       const done = await completeOnboarding(sql, {
         customerId,
-        welcomeBonus: config.loyalty.welcomeBonus,
-        referralBonus: config.loyalty.referralBonus,
+        welcomeBonus: settings.welcomeBonus,
+        referralBonus: settings.referralBonus,
       });
       // Plain JSON: the result is kept in the conversation state.
       return {
         welcomeCredited: done.welcomeCredited,
-        card: cardSummary(done.customer, done.card),
+        card: cardSummary(settings, done.customer, done.card),
       };
     });
 

@@ -38,7 +38,7 @@ export async function startAsCustomer(ctx: BotContext, payload: string): Promise
   await ctx.i18n.renegotiateLocale();
 
   if (kind === "returning") {
-    const card = ctx.card ? cardSummary(customer, ctx.card) : null;
+    const card = ctx.card ? cardSummary(await ctx.deps.loyalty.get(), customer, ctx.card) : null;
     const name = customer.name ?? ctx.from.first_name;
     const greeting =
       card && card.purchaseCount > 0

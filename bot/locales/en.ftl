@@ -84,7 +84,8 @@ card-caption =
     💳 Card { $number }
     Balance: { points }
     Tier: { $tier }
-card-next-tier = Spend { $amount } ₽ more to reach { $tier }.
+card-next-tier = Spend { $amount } more to reach { $tier }.
+card-tier-basis = Tiers count purchases over the last { $months } months.
 card-top-tier = You are at the top tier 👑
 card-not-issued = Your card is not issued yet. Press /start to finish signing up.
 tier-base = Base
@@ -110,7 +111,7 @@ history-kind-REDEEM = redeemed
 history-kind-ADJUSTMENT = adjustment
 history-kind-EXPIRE = points expired
 history-kind-REVERSAL = reversal
-history-purchase = purchase of { $amount } ₽
+history-purchase = purchase of { $amount }
 btn-prev = ◀️ Back
 btn-next = Next ▶️
 

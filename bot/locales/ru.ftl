@@ -85,7 +85,8 @@ card-caption =
     💳 Карта { $number }
     Баланс: { points }
     Уровень: { $tier }
-card-next-tier = До уровня «{ $tier }» осталось покупок на { $amount } ₽.
+card-next-tier = До уровня «{ $tier }» осталось покупок на { $amount }.
+card-tier-basis = Уровень считается по покупкам за последние { $months } мес.
 card-top-tier = У вас наивысший уровень 👑
 card-not-issued = Карта ещё не выпущена. Нажмите /start, чтобы завершить оформление.
 tier-base = Базовый
@@ -111,7 +112,7 @@ history-kind-REDEEM = списание
 history-kind-ADJUSTMENT = корректировка
 history-kind-EXPIRE = сгорание баллов
 history-kind-REVERSAL = отмена операции
-history-purchase = покупка на { $amount } ₽
+history-purchase = покупка на { $amount }
 btn-prev = ◀️ Назад
 btn-next = Вперёд ▶️
 

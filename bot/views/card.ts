@@ -3,31 +3,32 @@ import type { Message } from "grammy/types";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
 import { cardDeepLink, renderCardQr } from "../../core/loyalty/card-qr.ts";
 import type { CardSummary } from "../../core/loyalty/card-summary.ts";
+import { formatMoney } from "./money.ts";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
-export function formatRubles(minor: string | bigint): string {
-  const value = BigInt(minor);
-  const rubles = value / 100n;
-  const kopecks = value % 100n;
-  const whole = rubles.toString().replace(/\B(?=(\d{3})+(?!\d))/g, " ");
-  return kopecks === 0n ? whole : `${whole},${kopecks.toString().padStart(2, "0")}`;
+/** The owner's name for a tier, or the bot's own word for its key. */
+export function tierLabel(t: T, key: string, name: string | null): string {
+  return name ?? t(`tier-${key}`);
 }
 
-export function cardCaption(t: T, card: CardSummary): string {
+export function cardCaption(t: T, card: CardSummary, locale: string): string {
   const lines = [
     t("card-caption", {
       number: formatCardNumber(card.number),
       count: card.balance,
-      tier: t(`tier-${card.tier}`),
+      tier: tierLabel(t, card.tier, card.tierName),
     }),
     card.nextTier
       ? t("card-next-tier", {
-          tier: t(`tier-${card.nextTier}`),
-          amount: formatRubles(card.remainingMinor),
+          tier: tierLabel(t, card.nextTier, card.nextTierName),
+          amount: formatMoney(card.remainingMinor, card.currency, locale),
         })
       : t("card-top-tier"),
   ];
+  if (card.nextTier && card.basisMonths) {
+    lines.push(t("card-tier-basis", { months: card.basisMonths }));
+  }
   return lines.join("\n");
 }
 
@@ -37,6 +38,7 @@ type PhotoOptions = { caption?: string; reply_markup?: Keyboard };
 export type CardReplyContext = {
   me: { username: string };
   t: T;
+  i18n: { getLocale(): Promise<string> };
   replyWithPhoto(photo: InputFile | string, other?: PhotoOptions): Promise<Message.PhotoMessage>;
 };
 
@@ -56,7 +58,7 @@ export async function sendCard(
 ): Promise<UploadedCardQr | null> {
   const link = cardDeepLink(ctx.me.username, card.number);
   const options: PhotoOptions = {
-    caption: cardCaption(ctx.t, card),
+    caption: cardCaption(ctx.t, card, await ctx.i18n.getLocale()),
     ...(keyboard ? { reply_markup: keyboard } : {}),
   };
   if (card.qrFileId && card.qrLink === link) {

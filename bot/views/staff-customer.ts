@@ -1,7 +1,9 @@
 import type { InlineKeyboard } from "grammy";
 import type { Customer, LoyaltyCard } from "../../core/db/client.ts";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
-import { tierProgress } from "../../core/loyalty/tiers.ts";
+import type { LoyaltySettings } from "../../core/loyalty/settings.ts";
+import { tierLevel } from "../../core/loyalty/tiers.ts";
+import { tierLabel } from "./card.ts";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -9,7 +11,12 @@ type T = (key: string, vars?: Record<string, string | number>) => string;
 export function staffCustomerView(
   t: T,
   found: { customer: Customer; card: LoyaltyCard | null },
-  options: { locale: string; timeZone: string; actions: InlineKeyboard | null },
+  options: {
+    settings: LoyaltySettings;
+    locale: string;
+    timeZone: string;
+    actions: InlineKeyboard | null;
+  },
 ): { text: string; keyboard: InlineKeyboard | undefined } {
   const { customer, card } = found;
   const name = customer.name ?? customer.telegramFirstName ?? customer.phone ?? "—";
@@ -25,7 +32,7 @@ export function staffCustomerView(
   const text = t("staff-customer-view", {
     name: customer.telegramUsername ? `${name} (@${customer.telegramUsername})` : name,
     card: formatCardNumber(card.number),
-    tier: t(`tier-${tierProgress(customer.totalSpentMinor).current.key}`),
+    tier: tierLabel(t, customer.tier, tierLevel(options.settings, customer.tier).name),
     count: card.balance,
     purchases: customer.purchaseCount,
     lastVisit,

@@ -12,6 +12,13 @@ export const AuditAction = {
   purchaseRecorded: "purchase.recorded",
   purchaseRefunded: "purchase.refunded",
   pointsAdjusted: "points.adjusted",
+  pointsBulk: "points.bulk",
+  settingsChanged: "settings.changed",
+  rewardRedeemed: "reward.redeemed",
+  rewardUsed: "reward.used",
+  rewardChanged: "reward.changed",
+  customersMerged: "customers.merged",
+  eventRecorded: "customer.event",
   tokenIssued: "token.issued",
   tokenRevoked: "token.revoked",
 } as const;

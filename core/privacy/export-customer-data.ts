@@ -1,7 +1,6 @@
 import type { PrismaClient } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { EventType, recordEvent } from "../events.ts";
-import { tierProgress } from "../loyalty/tiers.ts";
 
 /**
  * Everything stored about one customer, as the customer is entitled to see it. Internal ids of
@@ -58,7 +57,7 @@ export async function exportCustomerData(db: PrismaClient, customerId: string) {
       ? {
           number: c.card.number,
           status: c.card.status,
-          tier: tierProgress(c.totalSpentMinor).current.key,
+          tier: c.tier,
           balance: c.card.balance,
           issuedAt: iso(c.card.issuedAt),
         }

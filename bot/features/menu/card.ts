@@ -13,7 +13,7 @@ export async function showCard(
   customer: Customer,
   card: LoyaltyCard,
 ): Promise<void> {
-  const uploaded = await sendCard(ctx, cardSummary(customer, card));
+  const uploaded = await sendCard(ctx, cardSummary(await ctx.deps.loyalty.get(), customer, card));
   if (!uploaded) return;
   await rememberCardQrPhoto(ctx.deps.sql, { cardId: card.id, ...uploaded });
   ctx.card = { ...card, qrFileId: uploaded.fileId, qrLink: uploaded.link };

@@ -4,7 +4,7 @@ import { getHistory, type HistoryPage } from "../../../core/loyalty/history.ts";
 import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
 import { answerCallback } from "../../cosmetic.ts";
-import { formatRubles } from "../../views/card.ts";
+import { formatMoney } from "../../views/money.ts";
 import { withCard } from "./require-card.ts";
 
 const PAGE_SIZE = 10;
@@ -17,22 +17,23 @@ async function render(
   history: HistoryPage,
 ): Promise<{ text: string; keyboard: InlineKeyboard }> {
   if (history.total === 0) return { text: ctx.t("history-empty"), keyboard: new InlineKeyboard() };
-  const dateFormat = new Intl.DateTimeFormat(
-    (await ctx.i18n.getLocale()) === "en" ? "en-GB" : "ru-RU",
-    {
-      timeZone: ctx.deps.config.timeZone,
-      day: "2-digit",
-      month: "2-digit",
-      year: "numeric",
-    },
-  );
+  const locale = await ctx.i18n.getLocale();
+  const { currency } = await ctx.deps.loyalty.get();
+  const dateFormat = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "ru-RU", {
+    timeZone: ctx.deps.config.timeZone,
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  });
   const lines = history.items.map((item) =>
     ctx.t("history-entry", {
       date: dateFormat.format(new Date(item.at)),
       sign: item.delta > 0 ? "+" : "−",
       points: Math.abs(item.delta),
       what: item.purchaseAmountMinor
-        ? ctx.t("history-purchase", { amount: formatRubles(item.purchaseAmountMinor) })
+        ? ctx.t("history-purchase", {
+            amount: formatMoney(item.purchaseAmountMinor, currency, locale),
+          })
         : ctx.t(`history-kind-${item.kind}`),
     }),
   );

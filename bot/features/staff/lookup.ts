@@ -19,6 +19,7 @@ const chats = staffLookupFeature.chatType("private");
 
 async function showCustomer(ctx: BotContext, found: CustomerWithCard): Promise<void> {
   const { text, keyboard } = staffCustomerView(ctx.t, found, {
+    settings: await ctx.deps.loyalty.get(),
     locale: await ctx.i18n.getLocale(),
     timeZone: ctx.deps.config.timeZone,
     actions: null,
