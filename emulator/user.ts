@@ -138,6 +138,28 @@ export class SimulatedUser {
     return this.sendMessage({ location: { latitude, longitude } });
   }
 
+  /**
+   * Another user forwards one of the bot's messages from their chat to this user. As in
+   * Telegram, the copy keeps its inline buttons, and pressing one reaches the bot as a
+   * callback_query from this user (so a bot must check who presses, not whose message it was).
+   * Returns the copy's message id in this user's chat.
+   */
+  receiveForwarded(from: SimulatedUser, messageId: number): number {
+    const source = this.state.chats.get(from.id)?.messages.get(messageId);
+    if (!source || source.sender !== "bot") {
+      throw new Error(`${from.label} has no bot message ${messageId} to forward`);
+    }
+    const chat = this.chat();
+    const message = {
+      ...source.message,
+      message_id: this.state.chats.nextMessageId(chat),
+      chat: chat.chat,
+      forward_origin: { type: "user", sender_user: from.user, date: source.message.date },
+    } as Message;
+    this.state.chats.add(chat, { ...source, message, edited: false, deleted: false });
+    return message.message_id;
+  }
+
   /** Presses an inline button (by label, or by `data`/`messageId`), producing a callback_query. */
   pressButton(target: string | ButtonTarget): Promise<Update> {
     return attempt(() => {

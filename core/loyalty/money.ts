@@ -1,3 +1,5 @@
+import { AppError } from "../errors.ts";
+
 /**
  * Amounts of money as staff type them at the till, into minor units (kopecks, cents): a bigint,
  * never a float. Accepted: `1250`, `1 250`, `1 250,50`, `1250.5`, `1250₽`, `1250 руб.`.
@@ -34,4 +36,21 @@ export function parseAmount(text: string, options: { maxMinor: bigint }): Parsed
   if (minor === 0n) return { ok: false, problem: "zero" };
   if (minor > options.maxMinor) return { ok: false, problem: "too_large" };
   return { ok: true, minor };
+}
+
+/** The same limits for an amount that arrives already in minor units (the API, core callers). */
+export function checkAmount(
+  settings: { maxPurchaseMinor: number },
+  amountMinor: bigint,
+  field = "amountMinor",
+): void {
+  if (amountMinor <= 0n) {
+    throw new AppError("invalid_input", "The amount must be more than zero", { field });
+  }
+  if (amountMinor > BigInt(settings.maxPurchaseMinor)) {
+    throw new AppError("invalid_input", "The amount is above the largest check allowed", {
+      field,
+      maxMinor: String(settings.maxPurchaseMinor),
+    });
+  }
 }

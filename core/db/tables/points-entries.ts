@@ -109,3 +109,17 @@ export async function selectHistoryPage(
     [options.customerId, Math.floor(options.page), options.pageSize],
   );
 }
+
+/** Points earned by purchases since `since` and not yet taken back: still pending. */
+export async function selectPendingPurchasePoints(
+  sql: Sql,
+  customerId: string,
+  since: Date,
+): Promise<number> {
+  const [row] = await sql.query<{ pending: number }>(
+    `SELECT COALESCE(SUM("delta"), 0)::int AS "pending" FROM "PointsEntry"
+     WHERE "customerId" = $1 AND "kind" = 'PURCHASE' AND "createdAt" > $2`,
+    [customerId, since],
+  );
+  return row?.pending ?? 0;
+}
