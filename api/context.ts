@@ -3,6 +3,7 @@ import type { Principal } from "../core/access/authenticate.ts";
 import type { PrismaClient } from "../core/db/client.ts";
 import type { Sql } from "../core/db/sql.ts";
 import type { Logger } from "../core/logger.ts";
+import type { BulkPointsWorker } from "../core/loyalty/bulk-points-processing.ts";
 import type { LoyaltySettingsStore } from "../core/loyalty/settings-store.ts";
 
 /** How the bot gets updates right now: not yet, by long polling or webhook, or no more. */
@@ -15,6 +16,8 @@ export type ApiDeps = {
   botUsername: string;
   /** The owner's loyalty rules, cached in the process. */
   loyalty: LoyaltySettingsStore;
+  /** Applies bulk points runs in the background; kicked when one starts. */
+  bulkPoints: Pick<BulkPointsWorker, "kick">;
   config: Config;
   logger: Logger;
   /** Database liveness for /healthz. */

@@ -49,6 +49,15 @@ export class LoyaltySettingsStore {
     return this.#cached?.version;
   }
 
+  /**
+   * Reads the row now, past the cache (the admin API: an owner reading the settings must see
+   * a change made through another process at once), and refreshes the cache with it.
+   */
+  async current(): Promise<{ settings: LoyaltySettings; version: number }> {
+    const settings = await this.#read();
+    return { settings, version: this.#cached?.version ?? 0 };
+  }
+
   async #read(): Promise<LoyaltySettings> {
     const stored = await selectOrSeedSettings(this.sql, seedSettings(this.seed));
     const settings = parseStoredSettings(stored.settings);

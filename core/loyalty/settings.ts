@@ -63,7 +63,12 @@ export const LoyaltySettingsSchema = z
     /** Purchase categories staff may pick, by key; their multiplier applies to the earning. */
     categories: z
       .record(
-        z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "must be lower_snake_case, e.g. grooming"),
+        z
+          .string()
+          .regex(
+            /^[a-z][a-z0-9_]{0,15}$/,
+            "must be lower_snake_case, up to 16 characters, e.g. grooming",
+          ),
         CategorySchema,
       )
       .default({}),
@@ -125,6 +130,17 @@ export const LoyaltySettingsSchema = z
           message: "must be higher than the tier below",
         });
       }
+      // Two tiers shown under one name would read as one tier to customers and staff.
+      const sameName = levels.findIndex(
+        (other) => other.name && level.name?.toLowerCase() === other.name.toLowerCase(),
+      );
+      if (level.name && sameName !== index) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", "levels", index, "name"],
+          message: `must differ from the name of the "${levels[sameName]?.key}" tier`,
+        });
+      }
     });
   });
 
@@ -144,3 +160,26 @@ export function seedSettings(seed: { welcomeBonus: number; referralBonus: number
 export function parseStoredSettings(stored: unknown): LoyaltySettings {
   return LoyaltySettingsSchema.parse(stored);
 }
+
+type SettingsShape = typeof LoyaltySettingsSchema.shape;
+type WithoutDefault<Field> = Field extends z.ZodDefault<infer Inner> ? Inner : Field;
+
+/**
+ * A change to the settings (PUT /api/settings/loyalty): any of the top-level fields, each
+ * validated as LoyaltySettingsSchema validates it. Derived from it, so a new setting is
+ * changeable without touching this. Without the defaults: a field left out keeps its stored
+ * value instead of being reset. Rules across fields (the tiers) are checked by the store on
+ * the merged result; a field nobody knows is refused rather than silently ignored.
+ */
+export const LoyaltySettingsChangeSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(LoyaltySettingsSchema.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.removeDefault() : field).optional(),
+      ]),
+    ) as { [Key in keyof SettingsShape]: z.ZodOptional<WithoutDefault<SettingsShape[Key]>> },
+  )
+  .refine((change) => Object.keys(change).length > 0, "name at least one setting to change");
+
+export type LoyaltySettingsChange = z.infer<typeof LoyaltySettingsChangeSchema>;
