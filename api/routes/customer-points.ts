@@ -19,7 +19,7 @@ const idempotencyKey = z
 const recordEvent = apiRoute({
   method: "post",
   path: "/{id}/events",
-  permission: Permission.adjustPoints,
+  permission: Permission.recordEvent,
   summary: "Record a custom event",
   description:
     "Credits the bonus the owner set for the event type in `eventBonuses` (e.g. `review_left`) and tells the customer; a type whose bonus is 0 is only recorded on the timeline. A type counts once per customer (a review pays once); an event that repeats sends an `idempotencyKey` per occurrence and then counts once per key. Audited as `customer.event`.",

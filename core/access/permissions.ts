@@ -12,6 +12,7 @@ export const Permission = {
   recordPurchase: "recordPurchase",
   refundPurchase: "refundPurchase",
   adjustPoints: "adjustPoints",
+  recordEvent: "recordEvent",
   bulkPoints: "bulkPoints",
   mergeCustomers: "mergeCustomers",
   redeemReward: "redeemReward",
@@ -33,7 +34,7 @@ const cashier: Permission[] = [
 const manager: Permission[] = [
   ...cashier,
   Permission.refundPurchase,
-  Permission.adjustPoints,
+  Permission.recordEvent,
   Permission.mergeCustomers,
   Permission.manageRewards,
   Permission.broadcast,

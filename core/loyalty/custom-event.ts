@@ -54,7 +54,7 @@ export async function recordCustomEvent(
 ): Promise<RecordCustomEventResult> {
   const { actor, customerId, type } = options;
   // Credits points without a purchase, like an adjustment, though the owner fixed the amount.
-  requirePermission(actor, Permission.adjustPoints);
+  requirePermission(actor, Permission.recordEvent);
   requireNotOwnCard(actor, customerId);
   const bonuses = options.settings.eventBonuses;
   const known = Object.keys(bonuses).sort();
