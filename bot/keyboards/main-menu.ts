@@ -3,27 +3,34 @@ import { Keyboard } from "grammy";
 type T = (key: string) => string;
 
 /**
- * The customer's menu: always at hand under the input field. A staff member who is also a
- * customer gets a way back to the staff menu.
+ * The customer's menu: always at hand under the input field, two buttons a row, what is used
+ * at the till (card, rewards) first. A staff member who is also a customer gets a way back to
+ * the staff menu, next to "My data".
  */
 export function mainMenuKeyboard(t: T, options: { staff?: boolean } = {}): Keyboard {
   const keyboard = new Keyboard()
     .text(t("menu-card"))
+    .text(t("menu-rewards"))
+    .row()
     .text(t("menu-history"))
-    .row()
     .text(t("menu-profile"))
-    .text(t("menu-invite"))
     .row()
+    .text(t("menu-invite"))
     .text(t("menu-settings"))
+    .row()
     .text(t("menu-data"));
-  if (options.staff) keyboard.row().text(t("menu-staff-mode"));
+  if (options.staff) keyboard.text(t("menu-staff-mode"));
   return keyboard.resized().persistent();
 }
 
-/** The staff menu: find a customer, or switch to one's own card. */
+/**
+ * The staff menu: find a customer, register one at the till (every role may), or switch to
+ * one's own card.
+ */
 export function staffMenuKeyboard(t: T): Keyboard {
   return new Keyboard()
     .text(t("staff-menu-find"))
+    .text(t("staff-menu-new-customer"))
     .row()
     .text(t("staff-menu-customer-mode"))
     .resized()
@@ -32,6 +39,7 @@ export function staffMenuKeyboard(t: T): Keyboard {
 
 export const menuKeys = [
   "menu-card",
+  "menu-rewards",
   "menu-history",
   "menu-profile",
   "menu-invite",

@@ -10,6 +10,8 @@ export type StartPayload =
   | { kind: "staff"; code: string }
   /** A card's QR code: staff scanning it open that customer. */
   | { kind: "card"; number: string }
+  /** A reward code's QR code: staff scanning it open the code to mark it used (core/rewards). */
+  | { kind: "reward"; code: string }
   | { kind: "none" };
 
 const validPayload = /^[A-Za-z0-9_-]{1,64}$/;
@@ -25,6 +27,8 @@ export function parseStartPayload(raw: string | undefined): StartPayload {
   if (staff?.[1]) return { kind: "staff", code: staff[1].toUpperCase() };
   const card = /^card_(\d{12})$/.exec(payload);
   if (card?.[1]) return { kind: "card", number: card[1] };
+  const reward = /^reward_([A-Za-z0-9]{8})$/.exec(payload);
+  if (reward?.[1]) return { kind: "reward", code: reward[1].toUpperCase() };
   return { kind: "none" };
 }
 

@@ -77,6 +77,7 @@ describe(`onboarding on ${testDbKind}`, () => {
         .map((b) => b.text),
     ).toEqual([
       "💳 Моя карта",
+      "🏆 Награды",
       "📜 История",
       "👤 Профиль",
       "🎁 Пригласить друга",

@@ -75,7 +75,7 @@ describe(`statements per update on ${testDbKind}`, () => {
     expect(total / Object.keys(result).length).toBeLessThanOrEqual(5);
   });
 
-  it("menu: one statement per button, two for the history page", async () => {
+  it("menu: one statement per button, two for the history page and the rewards", async () => {
     const user = newUser();
     await user.sendCommand("/start");
     await user.pressButton({ data: "consent:yes" });
@@ -86,6 +86,7 @@ describe(`statements per update on ${testDbKind}`, () => {
 
     const { result, detail } = await counts([
       ["card", () => user.pressReplyButton("💳 Моя карта")],
+      ["rewards", () => user.pressReplyButton("🏆 Награды")],
       ["history", () => user.pressReplyButton("📜 История")],
       ["profile", () => user.pressReplyButton("👤 Профиль")],
       ["invite", () => user.pressReplyButton("🎁 Пригласить друга")],
@@ -97,6 +98,8 @@ describe(`statements per update on ${testDbKind}`, () => {
     expect(result, JSON.stringify(detail, null, 2)).toEqual({
       // the card's picture goes by the file_id saved when onboarding showed it
       card: 1,
+      // read, then the catalogue with what this customer has taken of each
+      rewards: 2,
       // read, then the page with its total
       history: 2,
       profile: 1,

@@ -54,6 +54,21 @@ export async function findCardByCustomer(
   return row ?? null;
 }
 
+/**
+ * The customer's active card, locked until the transaction ends: spending that checks more
+ * than the balance (pending points, limits) sees what the previous spend left.
+ */
+export async function lockActiveCardOfCustomer(
+  tx: Sql,
+  customerId: string,
+): Promise<LoyaltyCard | null> {
+  const [row] = await tx.query<LoyaltyCard>(
+    `SELECT * FROM "LoyaltyCard" WHERE "customerId" = $1::uuid AND "status" = 'ACTIVE' FOR UPDATE`,
+    [customerId],
+  );
+  return row ?? null;
+}
+
 /** Remembers how Telegram stores the card's QR picture, for the link it encodes. */
 export async function setCardQrPhoto(
   sql: Sql,
