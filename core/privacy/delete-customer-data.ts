@@ -28,6 +28,11 @@ export async function deleteCustomerData(
       where: { customerId: customer.id },
       data: { status: "CLOSED" },
     });
+    // Codes not used yet die with the card: nobody can redeem them for a deleted customer.
+    await tx.rewardRedemption.updateMany({
+      where: { customerId: customer.id, status: "ISSUED" },
+      data: { status: "EXPIRED" },
+    });
     await tx.purchase.updateMany({
       where: { customerId: customer.id },
       data: { note: null, items: [] },

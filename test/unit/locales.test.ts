@@ -2,6 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { AmountProblem } from "../../core/loyalty/money.ts";
+import { TierKeys } from "../../core/loyalty/settings.ts";
+import { PointsKind } from "../../prisma/generated/enums.ts";
 
 const botDir = fileURLToPath(new URL("../../bot", import.meta.url));
 
@@ -39,6 +42,13 @@ describe("translations", () => {
   });
 
   it("cover every key built from a value", () => {
+    const amountProblems: AmountProblem[] = [
+      "not_a_number",
+      "zero",
+      "negative",
+      "too_precise",
+      "too_large",
+    ];
     const dynamic = [
       ...["name_empty", "name_too_long", "name_no_letters", "phone_invalid", "date_invalid"].map(
         (r) => `invalid-${r}`,
@@ -46,10 +56,11 @@ describe("translations", () => {
       ...["date_in_future", "date_too_old", "city_invalid", "email_invalid"].map(
         (r) => `invalid-${r}`,
       ),
-      ...["base", "silver", "gold"].map((t) => `tier-${t}`),
-      ...["WELCOME", "REFERRAL", "PURCHASE", "REDEEM", "ADJUSTMENT", "EXPIRE", "REVERSAL"].map(
-        (k) => `history-kind-${k}`,
-      ),
+      ...TierKeys.map((t) => `tier-${t}`),
+      // Congratulations exist for every tier one can move up to.
+      ...TierKeys.slice(1).map((t) => `tier-reached-${t}`),
+      ...Object.values(PointsKind).map((k) => `history-kind-${k}`),
+      ...amountProblems.map((p) => `staff-amount-${p}`),
       ...["FEMALE", "MALE", "OTHER"].map((g) => `gender-${g}`),
     ];
     expect(dynamic.filter((k) => !ru.has(k) || !en.has(k))).toEqual([]);
