@@ -100,9 +100,11 @@ async function mergeIntoHolder(
       marketingConsentAt: current.marketingConsentAt ?? holder.marketingConsentAt,
       marketingConsentVersion: current.marketingConsentVersion ?? holder.marketingConsentVersion,
       source: holder.source ?? current.source,
-      // Never let a merge make someone their own referrer.
-      referrerId:
-        [holder.referrerId, current.referrerId].find((id) => id && id !== holder.id) ?? null,
+      // Never let a merge make someone their own referrer. A holder with a card (a walk-in
+      // registered at the till) was a customer before any ref_ link: not re-referred.
+      referrerId: holder.hasCard
+        ? holder.referrerId
+        : ([holder.referrerId, current.referrerId].find((id) => id && id !== holder.id) ?? null),
       status: holder.status === "ACTIVE" ? "ACTIVE" : "ONBOARDING",
       lastSeenAt: options.at,
     },

@@ -238,6 +238,30 @@ export async function lockCustomers(
   );
 }
 
+/** A customer as a list of references (ids, card numbers, phones) finds them. */
+export type CustomerRefMatch = {
+  id: string;
+  phone: string | null;
+  cardNumber: string | null;
+  /** Null when there is no card or it is not ACTIVE: no points can move on it. */
+  balance: number | null;
+};
+
+/** Everyone (not deleted) any of the ids, card numbers or E.164 phones names, in one statement. */
+export async function selectCustomersByRefs(
+  sql: Sql,
+  refs: { ids: readonly string[]; cardNumbers: readonly string[]; phones: readonly string[] },
+): Promise<CustomerRefMatch[]> {
+  return sql.query<CustomerRefMatch>(
+    `SELECT c."id", c."phone", k."number" AS "cardNumber",
+            CASE WHEN k."status" = 'ACTIVE' THEN k."balance" END AS "balance"
+     FROM "Customer" c LEFT JOIN "LoyaltyCard" k ON k."customerId" = c."id"
+     WHERE c."status" <> 'DELETED'
+       AND (c."id" = ANY($1::uuid[]) OR k."number" = ANY($2::text[]) OR c."phone" = ANY($3::text[]))`,
+    [refs.ids, refs.cardNumbers, refs.phones],
+  );
+}
+
 /** Moves a customer's timeline to another customer (a merge). */
 export async function moveEvents(tx: Sql, from: string, to: string): Promise<void> {
   await tx.query(`UPDATE "CustomerEvent" SET "customerId" = $2 WHERE "customerId" = $1`, [
@@ -295,14 +319,16 @@ export type CustomerWithCard = { customer: Customer; card: LoyaltyCard | null };
  */
 export async function selectCustomerForStaff(
   sql: Sql,
-  by: { cardNumber: string } | { phone: string } | { username: string },
+  by: { cardNumber: string } | { phone: string } | { username: string } | { id: string },
 ): Promise<CustomerWithCard | null> {
   const [where, value] =
-    "cardNumber" in by
-      ? [`k."number" = $1`, by.cardNumber]
-      : "phone" in by
-        ? [`c."phone" = $1`, by.phone]
-        : [`lower(c."telegramUsername") = lower($1)`, by.username];
+    "id" in by
+      ? [`c."id" = $1::uuid`, by.id]
+      : "cardNumber" in by
+        ? [`k."number" = $1`, by.cardNumber]
+        : "phone" in by
+          ? [`c."phone" = $1`, by.phone]
+          : [`lower(c."telegramUsername") = lower($1)`, by.username];
   const [row] = await sql.query<Record<string, unknown>>(
     `SELECT c.*, ${cardSelectList("k")}
      FROM "Customer" c LEFT JOIN "LoyaltyCard" k ON k."customerId" = c."id"
@@ -314,4 +340,52 @@ export async function selectCustomerForStaff(
   const customer: Record<string, unknown> = {};
   for (const [key, value_] of Object.entries(row)) if (!key.includes(".")) customer[key] = value_;
   return { customer: customer as Customer, card: cardFromRow(row) };
+}
+
+/**
+ * A customer registered by staff at the till (no Telegram account yet) with their consent as
+ * staff recorded it and the "customer.registered" event, in one statement. Returns null when
+ * the phone is taken (or, very rarely, the drawn referral code is): the caller looks again.
+ */
+export async function insertWalkInCustomer(
+  sql: Sql,
+  options: {
+    id: string;
+    phone: string;
+    name: string | null;
+    referralCode: string;
+    source: string;
+    consentVersion: string;
+    staffId: string | null;
+    at: Date;
+    event: { type: EventType; data: Record<string, unknown> };
+  },
+): Promise<Customer | null> {
+  const [row] = await sql.query<Customer>(
+    `WITH created AS (
+       INSERT INTO "Customer"
+         ("id", "phone", "name", "referralCode", "source", "dataConsentAt", "dataConsentVersion",
+          "createdAt", "updatedAt", "lastSeenAt")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $6, $6)
+       ON CONFLICT DO NOTHING
+       RETURNING *
+     ), event AS (
+       INSERT INTO "CustomerEvent" ("customerId", "type", "data", "staffId", "createdAt")
+       SELECT "id", $8, $9::jsonb, $10::uuid, $6 FROM created
+     )
+     SELECT * FROM created`,
+    [
+      options.id,
+      options.phone,
+      options.name,
+      options.referralCode,
+      options.source,
+      options.at,
+      options.consentVersion,
+      options.event.type,
+      jsonParam(options.event.data),
+      options.staffId,
+    ],
+  );
+  return row ?? null;
 }
