@@ -189,11 +189,10 @@ describe(`custom events on ${testDbKind}`, () => {
 describe(`manual adjustments on ${testDbKind}`, () => {
   it("credits with a message quoting the reason, debits quietly, never below zero", async () => {
     const { user, customerId } = await customer();
-    const credit = await call(
-      "POST",
-      `/api/customers/${customerId}/points`,
-      { points: 150, reason: "Извините за ожидание" },
-    );
+    const credit = await call("POST", `/api/customers/${customerId}/points`, {
+      points: 150,
+      reason: "Извините за ожидание",
+    });
     expect(credit.status).toBe(201);
     expect(credit.body).toMatchObject({
       duplicate: false,
