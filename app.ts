@@ -13,8 +13,11 @@ import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
 import { configuredDatabase, type Database, openDatabase } from "./core/db/database.ts";
 import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
+import { startBulkPointsWorker } from "./core/loyalty/bulk-points-processing.ts";
+import { loyaltyJobs } from "./core/loyalty/scheduled-jobs.ts";
 import { LoyaltySettingsStore } from "./core/loyalty/settings-store.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
+import { expireRedemptions } from "./core/rewards/expire-redemptions.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
 import type { TelegramEmulator } from "./emulator/index.ts";
 
@@ -125,11 +128,14 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           onTimeout: "return",
         })
       : undefined;
+    // Bulk points runs go on in the background (stopped below, with the scheduler).
+    const bulkPoints = startBulkPointsWorker({ sql: database.sql, logger });
     const api = createApi({
       db: database.prisma,
       sql: database.sql,
       botUsername: botInfo.username,
       loyalty,
+      bulkPoints,
       config,
       logger,
       ping: () => database.ping(),
@@ -159,10 +165,30 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
             await purgeStaleBotState(database.sql, { olderThanDays: 30 });
           },
         },
+        ...loyaltyJobs({ sql: database.sql, loyalty, timeZone: config.timeZone, logger }),
+        {
+          // Unused reward codes past their date: points back to the card, stock back on the shelf.
+          name: "expire-reward-codes",
+          schedule: "7 * * * *",
+          run: async () => {
+            await expireRedemptions(database.sql);
+          },
+        },
+        {
+          // Runs left by a process that died while others live on (see bulk-points-processing.ts).
+          name: "resume-bulk-points",
+          schedule: "* * * * *",
+          run: () => bulkPoints.runPending(),
+        },
       ],
     });
     scheduler.start();
     cleanup.push(() => scheduler.stop());
+    // Before the scheduler's stop, which waits for the job applying runs: the batch in
+    // progress finishes, the rest continues at the next start.
+    cleanup.push(() => bulkPoints.stop());
+    // Bulk runs cut short by the last stop (or a crash) continue now.
+    bulkPoints.kick();
 
     updates = await takeUpdates(bot, config, {
       onStopped(error) {

@@ -3,8 +3,14 @@ import { requireAuth } from "./auth.ts";
 import type { ApiDeps, ApiEnv } from "./context.ts";
 import { createErrorHandler, type ErrorBody, notFound } from "./errors.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { customerMergeRoutes } from "./routes/customer-merge.ts";
+import { customerPointsRoutes } from "./routes/customer-points.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { pointsRoutes } from "./routes/points.ts";
+import { purchaseRoutes } from "./routes/purchases.ts";
+import { rewardRoutes } from "./routes/rewards.ts";
+import { settingsRoutes } from "./routes/settings.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 
@@ -42,6 +48,14 @@ export function createApi(options: CreateApiOptions) {
   api.use(requireAuth(deps));
   api.get("/me", (c) => c.json({ principal: c.get("principal") }));
   api.route("/customers", customerRoutes(deps));
+  // Another router on the same prefix: only POST /:id/merge, which customerRoutes lacks.
+  api.route("/customers", customerMergeRoutes(deps));
+  // And POST /:id/events, /:id/points.
+  api.route("/customers", customerPointsRoutes(deps));
+  api.route("/points", pointsRoutes(deps));
+  api.route("/purchases", purchaseRoutes(deps));
+  api.route("/rewards", rewardRoutes(deps));
+  api.route("/settings", settingsRoutes(deps));
   api.route("/tokens", tokenRoutes(deps));
   api.route("/staff", staffRoutes(deps));
   api.route("/audit", auditRoutes(deps));

@@ -12,8 +12,12 @@ import { chatKey } from "./chat-key.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
 import { conversationLocale } from "./conversations/locale.ts";
+import { createMergeCards, MERGE_CARDS } from "./conversations/merge-cards.ts";
 import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
+import { createStaffPurchase, STAFF_PURCHASE } from "./conversations/staff-purchase.ts";
+import { createStaffRefund, STAFF_REFUND } from "./conversations/staff-refund.ts";
 import type { StepContext } from "./conversations/steps.ts";
+import { createWalkIn, WALK_IN } from "./conversations/walk-in.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
 import { helpFeature } from "./features/help.ts";
 import { cardFeature } from "./features/menu/card.ts";
@@ -21,9 +25,14 @@ import { historyFeature } from "./features/menu/history.ts";
 import { inviteFeature } from "./features/menu/invite.ts";
 import { myDataFeature } from "./features/menu/my-data.ts";
 import { profileFeature } from "./features/menu/profile.ts";
+import { rewardsFeature } from "./features/menu/rewards.ts";
 import { settingsFeature } from "./features/menu/settings.ts";
 import { staffInviteFeature } from "./features/staff/invite.ts";
 import { staffLookupFeature, staffStartFeature } from "./features/staff/lookup.ts";
+import { staffMergeFeature } from "./features/staff/merge.ts";
+import { staffPurchaseFeature } from "./features/staff/purchase.ts";
+import { staffRewardFeature } from "./features/staff/reward-codes.ts";
+import { staffWalkInFeature } from "./features/staff/walk-in.ts";
 import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { errorHandler } from "./handlers/error.ts";
@@ -138,6 +147,28 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       ...inside,
     }),
   );
+  protectedBot.use(
+    createConversation<BotContext, StepContext>(createStaffPurchase(stepDeps), {
+      id: STAFF_PURCHASE,
+      ...inside,
+    }),
+  );
+  protectedBot.use(
+    createConversation<BotContext, StepContext>(createStaffRefund(stepDeps), {
+      id: STAFF_REFUND,
+      ...inside,
+    }),
+  );
+  // At the till: registering a walk-in, and merging two cards of one person.
+  protectedBot.use(
+    createConversation<BotContext, StepContext>(createWalkIn(stepDeps), { id: WALK_IN, ...inside }),
+  );
+  protectedBot.use(
+    createConversation<BotContext, StepContext>(createMergeCards(stepDeps), {
+      id: MERGE_CARDS,
+      ...inside,
+    }),
+  );
   protectedBot.use(staffInviteFeature);
   protectedBot.use(staffStartFeature);
   protectedBot.use(startFeature);
@@ -148,6 +179,11 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(inviteFeature);
   protectedBot.use(settingsFeature);
   protectedBot.use(myDataFeature);
+  protectedBot.use(rewardsFeature);
+  protectedBot.use(staffPurchaseFeature);
+  protectedBot.use(staffWalkInFeature);
+  protectedBot.use(staffMergeFeature);
+  protectedBot.use(staffRewardFeature);
   protectedBot.use(staffLookupFeature);
   protectedBot.use(unhandledFeature);
   return bot;

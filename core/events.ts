@@ -17,6 +17,17 @@ export const EventType = {
   dataExported: "data.exported",
   dataDeleted: "data.deleted",
   customerMerged: "customer.merged",
+  /** Registered by staff at the till (a walk-in), not through the bot. */
+  customerRegistered: "customer.registered",
+  purchaseRecorded: "purchase.recorded",
+  purchaseRefunded: "purchase.refunded",
+  tierChanged: "tier.changed",
+  /** A custom event reported through the API (e.g. review_left), with its bonus if any. */
+  customEvent: "custom.event",
+  rewardRedeemed: "reward.redeemed",
+  rewardUsed: "reward.used",
+  /** An unused reward code ran out; its points went back to the card. */
+  rewardExpired: "reward.expired",
 } as const;
 
 export type EventType = (typeof EventType)[keyof typeof EventType];

@@ -146,7 +146,7 @@ export class SimulatedUser {
    */
   receiveForwarded(from: SimulatedUser, messageId: number): number {
     const source = this.state.chats.get(from.id)?.messages.get(messageId);
-    if (!source || source.sender !== "bot") {
+    if (source?.sender !== "bot") {
       throw new Error(`${from.label} has no bot message ${messageId} to forward`);
     }
     const chat = this.chat();

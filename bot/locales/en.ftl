@@ -110,6 +110,8 @@ history-kind-PURCHASE = purchase
 history-kind-REDEEM = redeemed
 history-kind-ADJUSTMENT = adjustment
 history-kind-EXPIRE = points expired
+history-kind-BIRTHDAY = birthday bonus
+history-kind-EVENT = event bonus
 history-kind-REVERSAL = reversal
 history-purchase = purchase of { $amount }
 btn-prev = ◀️ Back
@@ -191,7 +193,7 @@ data-delete-cancelled = All right, nothing is deleted.
 
 ## Help
 help-customer =
-    Everything is in the menu below: your card with a QR code for the till, points history, profile, inviting friends, settings and your data.
+    Everything is in the menu below: your card with a QR code for the till, rewards for points, points history, profile, inviting friends, settings and your data.
     /start — back to the beginning.
 help-newcomer =
     This is a loyalty program bot: a card that collects points with purchases and gifts. Press /start to get your card.
@@ -205,6 +207,34 @@ unhandled-callback = This button is out of date.
 
 ## Referral
 referral-credited = Your friend got their card — { points } have been added to yours! 🎉
+
+## Points by hand and for events (sent to the customer)
+points-event-credited = 🎁 You've got { points } { $type ->
+    [review_left] — thank you for your review!
+   *[other] — a bonus for "{ $label }".
+}
+points-adjusted-credited =
+    🎁 You've got { points }.
+    Note: { $reason }
+
+## Birthday and expiry
+birthday-bonus =
+    Happy birthday! 🎂
+    Here is a gift from us: { points }, already on your card. Come and celebrate with us — we would love to see you!
+expiry-warning = ⏳ { points } on your card will expire on { $day } { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $year }. Don't miss out!
 
 ## Staff
 staff-role-OWNER = owner
@@ -240,3 +270,168 @@ staff-own-card = This is your own card: purchases and points on it are recorded 
 btn-staff-purchase = 🧾 Purchase
 btn-staff-refund = ↩️ Refund
 btn-staff-adjust = ± Points
+btn-staff-merge = 🔗 Merge cards
+
+## Purchases and refunds (staff)
+btn-confirm = ✅ Confirm
+btn-no-category = No category
+btn-spend-max = Spend { $max }
+btn-spend-none = Don't spend
+btn-refund-all = Refund all ({ $remaining })
+btn-refund-partly-refunded = { $date } · { $amount } ({ $left } left)
+staff-button-not-yours = This button is for staff only.
+staff-purchase-amount = 🧾 Purchase for { $name }. Enter the amount, e.g. 1250 or 1250.50:
+staff-amount-text-expected = Please send the amount as text, e.g. 1250.
+staff-amount-not_a_number = That is not an amount I can read. Write a number, e.g. 1250 or 1250.50.
+staff-amount-zero = The amount must be more than zero.
+staff-amount-negative = The amount cannot be negative. Use "↩️ Refund" for refunds.
+staff-amount-too_precise = At most two digits after the decimal point, e.g. 1250.50.
+staff-amount-too_large = That is too much: at most { $max }. Check for extra digits.
+staff-purchase-category = Choose the purchase category:
+staff-purchase-points = The card has { $balance } points; up to { $max } can go toward this check (at most { $percent }% of it). How many to spend? Press a button or type a number.
+staff-points-not-a-number = Type a whole number of points from 0 to { $max }.
+staff-points-over-balance = The customer does not have that many points: at most { $max } can be spent.
+staff-points-over-share = Points can pay at most { $percent }% of the check: that is { $max } points.
+staff-purchase-preview =
+    Check the purchase:
+    👤 { $name } · 💳 { $card }
+    Amount: { $amount } · Category: { $category }
+    Points spent: { $spent } (−{ $discount })
+    To pay: { $paid }
+    Points to earn: { $earned }
+staff-purchase-cancelled = Purchase cancelled, nothing recorded.
+staff-purchase-recorded = ✅ Purchase of { $amount } recorded. Points earned: { $earned }, spent: { $spent }. Customer's balance: { $balance }.
+staff-purchase-duplicate = This purchase is already recorded — it was not counted twice. Customer's balance: { $balance }.
+staff-purchase-tier-up = 🎉 The customer reached the "{ $tier }" tier.
+staff-purchase-stale = The customer's balance changed while the purchase waited for confirmation. Please start it again.
+staff-purchase-failed = Could not record it: the data changed. Please start again.
+staff-refund-choose = Which purchase is being refunded?
+staff-refund-none = The customer has no purchases that can be refunded.
+staff-refund-amount = Purchase of { $amount } on { $date }; up to { $remaining } can be refunded. Press "Refund all" or type the amount of a partial refund:
+staff-refund-too-much = That is more than is left of the purchase: at most { $remaining }.
+staff-refund-preview =
+    Refund { $amount }?
+    Points spent on it go back to the customer: { $returned }.
+    Points it earned are taken off the card: { $reversed } (if already spent, as many as the card has).
+staff-refund-cancelled = Refund cancelled, nothing recorded.
+staff-refund-done = ↩️ Refund of { $amount } recorded. Points returned: { $returned }, taken back: { $taken }{ $unrecovered ->
+        [0] {""}
+       *[other] ; already spent and not taken back: { $unrecovered }
+    }. Customer's balance: { $balance }.
+staff-refund-duplicate = This refund is already recorded — it was not counted twice. Customer's balance: { $balance }.
+staff-refund-already = This purchase has been refunded in full already.
+staff-refund-stale = A refund was already recorded for this purchase, so less is left. Please start the refund again.
+
+## Receipts and tiers (sent to the customer)
+receipt-purchase = 🧾 Thank you for your purchase of { $amount }! Points earned: { $earned }. Balance: { $balance }.
+receipt-purchase-spent = 🧾 Thank you for your purchase of { $amount }! Points spent: { $spent }, paid in money { $paid }. Points earned: { $earned }. Balance: { $balance }.
+receipt-refund = ↩️ A refund of { $amount } was made. Points returned: { $returned }, earned points taken back: { $taken }. Balance: { $balance }.
+tier-reached-silver = 🎉 Congratulations! Your new tier is "{ $name ->
+        [none] { tier-silver }
+       *[other] { $name }
+    }". Purchases now earn { $percent }% back in points.
+tier-reached-gold = 🎉 Congratulations! Your new tier is "{ $name ->
+        [none] { tier-gold }
+       *[other] { $name }
+    }". Purchases now earn { $percent }% back in points.
+
+## At the till: walk-in customers and merging cards (staff)
+staff-menu-new-customer = ➕ New customer
+walk-in-phone =
+    Enter the customer's phone number in any usual format, e.g. +7 999 123-45-67 or 8 999 123 45 67.
+walk-in-phone-hint = Please send the customer's phone number as text, e.g. +7 999 123-45-67.
+walk-in-phone-invalid = That doesn't look like a phone number. Check the digits and try again, e.g. +7 999 123-45-67.
+walk-in-exists = A customer with this number already exists — here is their card. No need for a new one.
+walk-in-name = What is the customer's name? Type it or press "Skip".
+walk-in-name-invalid = That doesn't look like a name. Type the customer's name in letters (up to 64 characters) or press "Skip".
+walk-in-registered =
+    ✅ Customer registered, card issued. They agreed to data processing verbally — they get no offers until they allow them in the bot themselves.
+    When they open the bot and share this same number, the card, points and purchases stay theirs.
+walk-in-welcome-bonus = { points } credited to the card as a welcome gift.
+walk-in-cancelled = OK, registration cancelled.
+merge-ask-other =
+    Send the other card's number, or the customer's phone or @username. Its points and purchases move to this card, and it is closed.
+merge-same = That is the same card. Send another card's number or a phone.
+merge-preview =
+    Merge these cards?
+
+    Stays:
+    { $kept }
+
+    Will be closed:
+    { $other }
+
+    { points } and all purchases move to the card that stays. A merge cannot be undone.
+btn-merge-confirm = ✅ Merge
+merge-done = ✅ Cards merged. { points } moved over.
+merge-already = These cards are already merged.
+merge-cancelled = OK, merge cancelled.
+merge-two-telegram = Each customer has their own Telegram account — they are two different people, so their cards are not merged.
+merge-closed = One of these cards is already closed — nothing to merge.
+merge-kept-no-card = This customer has no card yet. Start the merge from the customer who has one.
+merge-own-card = This is your own card: another staff member can merge it.
+
+## Rewards
+menu-rewards = 🏆 Rewards
+history-kind-REWARD = reward
+reward-cost-points = { $cost ->
+    [one] { $cost } point
+   *[other] { $cost } points
+}
+reward-left-points = { $left ->
+    [one] { $left } point
+   *[other] { $left } points
+}
+reward-spendable-points = { $spendable ->
+    [one] { $spendable } point
+   *[other] { $spendable } points
+}
+reward-valid-days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+rewards-title =
+    🏆 Rewards for your points. On your card: { points }.
+    Choose what you'd like:
+rewards-empty = 🏆 No rewards yet — check back later. On your card: { points }.
+reward-button = { $icon } { $title } · { $cost } pts
+reward-button-stock = { $icon } { $title } · { $cost } pts · { $left } left
+btn-my-rewards = 🎟 My rewards
+reward-kind-gift = gift
+reward-kind-coupon = discount coupon
+reward-confirm =
+    { $icon } Take “{ $title }” ({ $kind }) for { reward-cost-points }?
+    { reward-left-points } will stay on your card, and the code will be valid for { reward-valid-days }.
+btn-reward-take = ✅ Yes, take it
+btn-reward-decline = No
+reward-declined = OK, your points stay on the card.
+reward-already-taken = This reward is already yours — the code is above.
+reward-taken = 🎉 Done, the reward is yours!
+reward-code-caption =
+    🎁 “{ $title }”
+    Code: { $code }
+    Show this QR code at the till or tell them the code. Valid until { $expires }.
+reward-debited = { reward-cost-points } spent, { points } left on your card.
+reward-refused-inactive = This reward is no longer available. Choose another one in “🏆 Rewards”.
+reward-refused-out_of_stock = Sorry, “{ $title }” is out of stock. Check back later or choose another reward.
+reward-refused-limit_reached = “{ $title }” is limited to { $limit } per person, and you have reached the limit. Choose another reward.
+reward-refused-insufficient_points = “{ $title }” needs { reward-cost-points }, and you have { reward-spendable-points } to spend. Keep collecting — you'll get there!
+my-rewards-title = 🎟 Your rewards — show the code at the till:
+my-rewards-empty = You have no unused rewards yet. Pick something in “🏆 Rewards”.
+my-rewards-item = { $icon } { $title } — { $code }, until { $expires }
+btn-reward-show = 📱 QR code: { $title }
+reward-code-gone = This code is no longer valid: it was used or has expired.
+reward-expired-returned = ⌛ Your code for “{ $title }” expired unused. We've put { points } back on your card — you can spend them again.
+staff-reward-view =
+    🏆 Reward: { $title } ({ $kind }), { reward-cost-points }
+    👤 Customer: { $customer }
+    🔑 Code: { $code }
+staff-reward-valid = ✅ Valid until { $at }.
+staff-reward-used = ☑️ Already used on { $at } ({ $by }).
+staff-reward-expired = ⌛ This code expired on { $at }.
+staff-reward-by-api = via the API
+staff-reward-own = This is your own reward: another staff member can mark it used.
+staff-reward-not-found = No reward with this code — check the characters.
+btn-reward-mark-used = ✅ Mark used
+staff-reward-marked = ✅ Done: “{ $title }” handed to { $customer }. Code { $code } is now used.
+staff-reward-already-used = This code was already used on { $at } ({ $by }). The reward cannot be handed out twice.

@@ -111,6 +111,8 @@ history-kind-PURCHASE = покупка
 history-kind-REDEEM = списание
 history-kind-ADJUSTMENT = корректировка
 history-kind-EXPIRE = сгорание баллов
+history-kind-BIRTHDAY = бонус ко дню рождения
+history-kind-EVENT = бонус за событие
 history-kind-REVERSAL = отмена операции
 history-purchase = покупка на { $amount }
 btn-prev = ◀️ Назад
@@ -192,7 +194,7 @@ data-delete-cancelled = Хорошо, ничего не удаляем.
 
 ## Help
 help-customer =
-    Всё в меню внизу: карта с QR-кодом для кассы, история баллов, профиль, приглашение друзей, настройки и ваши данные.
+    Всё в меню внизу: карта с QR-кодом для кассы, награды за баллы, история баллов, профиль, приглашение друзей, настройки и ваши данные.
     /start — вернуться в начало.
 help-newcomer =
     Это бот программы лояльности: карта с баллами за покупки и подарки. Нажмите /start, чтобы получить карту.
@@ -206,6 +208,37 @@ unhandled-callback = Эта кнопка устарела.
 
 ## Referral
 referral-credited = Ваш друг оформил карту — вам начислено { points }! 🎉
+
+## Points by hand and for events (sent to the customer)
+points-event-credited = 🎁 Вам начислено { points } { $type ->
+    [review_left] — спасибо за отзыв!
+   *[other] — бонус «{ $label }».
+}
+points-adjusted-credited =
+    🎁 Вам начислено { points }.
+    Комментарий: { $reason }
+
+## Birthday and expiry
+birthday-bonus =
+    С днём рождения! 🎂
+    Наш подарок — { points } — уже на вашей карте. Приходите отпраздновать, будем очень рады вас видеть!
+expiry-warning = ⏳ { points } на вашей карте { $count ->
+        [one] сгорит
+       *[other] сгорят
+    } { $day } { $month ->
+        [1] января
+        [2] февраля
+        [3] марта
+        [4] апреля
+        [5] мая
+        [6] июня
+        [7] июля
+        [8] августа
+        [9] сентября
+        [10] октября
+        [11] ноября
+       *[12] декабря
+    } { $year }. Успейте воспользоваться!
 
 ## Staff
 staff-role-OWNER = владелец
@@ -241,3 +274,172 @@ staff-own-card = Это ваша собственная карта: покупк
 btn-staff-purchase = 🧾 Покупка
 btn-staff-refund = ↩️ Возврат
 btn-staff-adjust = ± Баллы
+btn-staff-merge = 🔗 Объединить карты
+
+## Purchases and refunds (staff)
+btn-confirm = ✅ Подтвердить
+btn-no-category = Без категории
+btn-spend-max = Списать { $max }
+btn-spend-none = Не списывать
+btn-refund-all = Вернуть всё ({ $remaining })
+btn-refund-partly-refunded = { $date } · { $amount } (осталось { $left })
+staff-button-not-yours = Эта кнопка — только для сотрудников.
+staff-purchase-amount = 🧾 Покупка для клиента { $name }. Введите сумму чека, например 1250 или 1 250,50:
+staff-amount-text-expected = Пришлите сумму текстом, например 1250.
+staff-amount-not_a_number = Не получилось прочитать сумму. Напишите число, например 1250 или 1 250,50.
+staff-amount-zero = Сумма должна быть больше нуля.
+staff-amount-negative = Сумма не может быть отрицательной. Для возврата есть кнопка «↩️ Возврат».
+staff-amount-too_precise = После запятой — не больше двух цифр (копейки), например 1250,50.
+staff-amount-too_large = Слишком большая сумма: не больше { $max }. Проверьте, нет ли лишних цифр.
+staff-purchase-category = Выберите категорию покупки:
+staff-purchase-points = На карте { $balance } баллов; к этому чеку можно списать до { $max } (не больше { $percent } % суммы). Сколько списать? Нажмите кнопку или введите число.
+staff-points-not-a-number = Напишите целое число баллов от 0 до { $max }.
+staff-points-over-balance = Столько баллов у клиента нет: можно списать не больше { $max }.
+staff-points-over-share = Баллами можно оплатить не больше { $percent } % чека: это { $max } баллов.
+staff-purchase-preview =
+    Проверьте покупку:
+    👤 { $name } · 💳 { $card }
+    Сумма: { $amount } · Категория: { $category }
+    Списать баллов: { $spent } (−{ $discount })
+    К оплате: { $paid }
+    Будет начислено баллов: { $earned }
+staff-purchase-cancelled = Покупка отменена, ничего не записано.
+staff-purchase-recorded = ✅ Покупка на { $amount } записана. Начислено баллов: { $earned }, списано: { $spent }. Баланс клиента: { $balance }.
+staff-purchase-duplicate = Эта покупка уже записана — второй раз она не засчитана. Баланс клиента: { $balance }.
+staff-purchase-tier-up = 🎉 Клиент перешёл на уровень «{ $tier }».
+staff-purchase-stale = Баланс клиента изменился, пока покупка ждала подтверждения. Оформите её заново.
+staff-purchase-failed = Не получилось записать: данные изменились. Оформите заново.
+staff-refund-choose = Какую покупку вернуть?
+staff-refund-none = У клиента нет покупок, которые можно вернуть.
+staff-refund-amount = Покупка на { $amount } от { $date }; вернуть можно до { $remaining }. Нажмите «Вернуть всё» или введите сумму частичного возврата:
+staff-refund-too-much = Это больше, чем осталось по покупке: вернуть можно не больше { $remaining }.
+staff-refund-preview =
+    Вернуть { $amount }?
+    Клиенту вернутся списанные баллы: { $returned }.
+    С карты спишутся начисленные за покупку баллы: { $reversed } (если клиент их уже потратил — сколько есть на карте).
+staff-refund-cancelled = Возврат отменён, ничего не записано.
+staff-refund-done = ↩️ Возврат на { $amount } оформлен. Возвращено баллов: { $returned }, списано: { $taken }{ $unrecovered ->
+        [0] {""}
+       *[other] ; уже потрачены и не списаны: { $unrecovered }
+    }. Баланс клиента: { $balance }.
+staff-refund-duplicate = Этот возврат уже оформлен — второй раз он не засчитан. Баланс клиента: { $balance }.
+staff-refund-already = Эта покупка уже возвращена полностью.
+staff-refund-stale = По этой покупке уже оформили возврат: осталось меньше. Оформите возврат заново.
+
+## Receipts and tiers (sent to the customer)
+receipt-purchase = 🧾 Спасибо за покупку на { $amount }! Начислено баллов: { $earned }. Баланс: { $balance }.
+receipt-purchase-spent = 🧾 Спасибо за покупку на { $amount }! Списано баллов: { $spent }, оплачено деньгами { $paid }. Начислено баллов: { $earned }. Баланс: { $balance }.
+receipt-refund = ↩️ Оформлен возврат на { $amount }. Возвращено списанных баллов: { $returned }, списано начисленных: { $taken }. Баланс: { $balance }.
+tier-reached-silver = 🎉 Поздравляем! Ваш новый уровень — «{ $name ->
+        [none] { tier-silver }
+       *[other] { $name }
+    }». Теперь за покупки начисляется { $percent } % баллами.
+tier-reached-gold = 🎉 Поздравляем! Ваш новый уровень — «{ $name ->
+        [none] { tier-gold }
+       *[other] { $name }
+    }». Теперь за покупки начисляется { $percent } % баллами.
+
+## At the till: walk-in customers and merging cards (staff)
+staff-menu-new-customer = ➕ Новый клиент
+walk-in-phone =
+    Введите номер телефона клиента — в любом привычном виде, например +7 999 123-45-67 или 8 999 123 45 67.
+walk-in-phone-hint = Пришлите номер телефона клиента текстом, например +7 999 123-45-67.
+walk-in-phone-invalid = Не получилось распознать номер. Проверьте цифры и введите ещё раз, например +7 999 123-45-67.
+walk-in-exists = Клиент с этим номером уже есть — вот его карта. Новую заводить не нужно.
+walk-in-name = Как зовут клиента? Напишите имя или нажмите «Пропустить».
+walk-in-name-invalid = Не похоже на имя. Напишите имя клиента буквами (до 64 символов) или нажмите «Пропустить».
+walk-in-registered =
+    ✅ Клиент зарегистрирован, карта выпущена. Клиент устно согласился на обработку данных — рассылки ему не отправляются, пока он сам не разрешит их в боте.
+    Когда клиент откроет бота и поделится этим же номером, карта, баллы и покупки останутся с ним.
+walk-in-welcome-bonus = На карту начислено { points } в подарок.
+walk-in-cancelled = Хорошо, регистрацию отменили.
+merge-ask-other =
+    Пришлите номер второй карты, телефон или @username клиента. Её баллы и покупки перейдут на эту карту, а сама она будет закрыта.
+merge-same = Это та же самая карта. Пришлите номер другой карты или телефон.
+merge-preview =
+    Объединить карты?
+
+    Останется:
+    { $kept }
+
+    Будет закрыта:
+    { $other }
+
+    { points } и все покупки перейдут на карту, которая останется. Отменить объединение нельзя.
+btn-merge-confirm = ✅ Объединить
+merge-done = ✅ Карты объединены. Перенесено { points }.
+merge-already = Эти карты уже объединены.
+merge-cancelled = Хорошо, объединение отменили.
+merge-two-telegram = У обоих клиентов свой аккаунт Telegram — это два разных человека, их карты не объединяются.
+merge-closed = Одна из этих карт уже закрыта — объединять нечего.
+merge-kept-no-card = У этого клиента ещё нет карты. Начните объединение с клиента, у которого карта есть.
+merge-own-card = Это ваша собственная карта: объединить её может другой сотрудник.
+
+## Rewards
+menu-rewards = 🏆 Награды
+history-kind-REWARD = награда
+reward-cost-points = { $cost ->
+    [one] { $cost } балл
+    [few] { $cost } балла
+   *[many] { $cost } баллов
+}
+reward-left-points = { $left ->
+    [one] { $left } балл
+    [few] { $left } балла
+   *[many] { $left } баллов
+}
+reward-spendable-points = { $spendable ->
+    [one] { $spendable } балл
+    [few] { $spendable } балла
+   *[many] { $spendable } баллов
+}
+reward-valid-days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+}
+rewards-title =
+    🏆 Награды за баллы. На карте: { points }.
+    Выберите, что хотите получить:
+rewards-empty = 🏆 Наград пока нет — загляните позже. На карте: { points }.
+reward-button = { $icon } { $title } · { $cost } б.
+reward-button-stock = { $icon } { $title } · { $cost } б. · осталось { $left }
+btn-my-rewards = 🎟 Мои награды
+reward-kind-gift = подарок
+reward-kind-coupon = купон на скидку
+reward-confirm =
+    { $icon } Взять «{ $title }» ({ $kind }) за { reward-cost-points }?
+    На карте останется { reward-left-points }, код будет действовать { reward-valid-days }.
+btn-reward-take = ✅ Да, беру
+btn-reward-decline = Нет
+reward-declined = Хорошо, баллы остаются на карте.
+reward-already-taken = Эта награда уже ваша — код выше.
+reward-taken = 🎉 Готово, награда ваша!
+reward-code-caption =
+    🎁 «{ $title }»
+    Код: { $code }
+    Покажите этот QR-код на кассе или назовите код. Действует до { $expires }.
+reward-debited = Списано { reward-cost-points }, на карте осталось { points }.
+reward-refused-inactive = Эта награда больше недоступна. Выберите другую в «🏆 Награды».
+reward-refused-out_of_stock = Увы, «{ $title }» больше нет в наличии. Загляните позже или выберите другую награду.
+reward-refused-limit_reached = Лимит для «{ $title }» — { $limit } на человека, и вы его уже исчерпали. Выберите другую награду.
+reward-refused-insufficient_points = Для «{ $title }» нужно { reward-cost-points }, а доступно { reward-spendable-points }. Копите дальше — всё получится!
+my-rewards-title = 🎟 Ваши награды — покажите код на кассе:
+my-rewards-empty = У вас пока нет неиспользованных наград. Выберите что-нибудь в «🏆 Награды».
+my-rewards-item = { $icon } { $title } — { $code }, до { $expires }
+btn-reward-show = 📱 QR-код: { $title }
+reward-code-gone = Этот код уже недействителен: он использован или истёк.
+reward-expired-returned = ⌛ Код на «{ $title }» истёк неиспользованным. Мы вернули на карту { points } — их можно потратить снова.
+staff-reward-view =
+    🏆 Награда: { $title } ({ $kind }), { reward-cost-points }
+    👤 Клиент: { $customer }
+    🔑 Код: { $code }
+staff-reward-valid = ✅ Действует до { $at }.
+staff-reward-used = ☑️ Уже использован { $at } ({ $by }).
+staff-reward-expired = ⌛ Срок действия кода истёк { $at }.
+staff-reward-by-api = через API
+staff-reward-own = Это ваша собственная награда: отметить её может другой сотрудник.
+staff-reward-not-found = Код награды не найден — проверьте символы.
+btn-reward-mark-used = ✅ Отметить использованным
+staff-reward-marked = ✅ Готово: «{ $title }» выдано клиенту { $customer }. Код { $code } погашен.
+staff-reward-already-used = Этот код уже использован { $at } ({ $by }). Второй раз выдать награду нельзя.

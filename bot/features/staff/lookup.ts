@@ -5,9 +5,11 @@ import type { CustomerWithCard } from "../../../core/db/tables/customers.ts";
 import { findCustomer } from "../../../core/staff/find-customer.ts";
 import type { BotContext } from "../../context.ts";
 import { mainMenuKeyboard, staffMenuKeyboard } from "../../keyboards/main-menu.ts";
+import { staffActionsKeyboard } from "../../keyboards/staff-actions.ts";
 import { staffActor } from "../../staff.ts";
 import { staffCustomerView } from "../../views/staff-customer.ts";
 import { startAsCustomer } from "../start.ts";
+import { showRewardCode } from "./reward-codes.ts";
 
 /**
  * Staff find customers: by scanning a card's QR code (it opens `/start card_<number>`), or by
@@ -17,12 +19,14 @@ import { startAsCustomer } from "../start.ts";
 export const staffLookupFeature = new Composer<BotContext>();
 const chats = staffLookupFeature.chatType("private");
 
-async function showCustomer(ctx: BotContext, found: CustomerWithCard): Promise<void> {
+/** The staff view of a customer with the actions the staff member's role allows. */
+export async function showCustomer(ctx: BotContext, found: CustomerWithCard): Promise<void> {
+  const actor = staffActor(ctx);
   const { text, keyboard } = staffCustomerView(ctx.t, found, {
     settings: await ctx.deps.loyalty.get(),
     locale: await ctx.i18n.getLocale(),
     timeZone: ctx.deps.config.timeZone,
-    actions: null,
+    actions: actor && found.card ? staffActionsKeyboard(ctx.t, actor, found.customer.id) : null,
   });
   const own = found.customer.id === ctx.customer?.id;
   await ctx.reply(own ? `${text}\n\n${ctx.t("staff-own-card")}` : text, {
@@ -58,6 +62,9 @@ staffStartFeature.chatType("private").command("start", async (ctx, next) => {
   if (!staffActor(ctx)) return next();
   const payload = parseStartPayload(ctx.match);
   if (payload.kind === "card") return void (await lookUp(ctx, payload.number));
+  if (payload.kind === "reward") {
+    return void (await showRewardCode(ctx, payload.code, { scanned: true }));
+  }
   if (payload.kind === "none" && ctx.customer?.status !== "ACTIVE") {
     await ctx.reply(ctx.t("staff-mode-on"), { reply_markup: staffMenuKeyboard(ctx.t) });
     return;
@@ -92,8 +99,10 @@ chats.filter(hears("staff-menu-customer-mode"), async (ctx) => {
   });
 });
 
-// Anything a staff member types that no menu took: a card number, a phone, an @username.
+// Anything a staff member types that no menu took: a reward code, a card number, a phone, an
+// @username.
 chats.on("message:text", async (ctx, next) => {
   if (ctx.message.text.startsWith("/")) return next();
+  if ((await showRewardCode(ctx, ctx.message.text)) === "shown") return;
   if ((await lookUp(ctx, ctx.message.text)) === "not_a_query") return next();
 });

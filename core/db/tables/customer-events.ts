@@ -39,3 +39,17 @@ export function eventFrom(
   return `INSERT INTO "CustomerEvent" ("customerId", "type", "data", "createdAt")
     SELECT "id", ${params.type}, ${params.data}::jsonb, ${params.at}::timestamp FROM ${source}`;
 }
+
+/** The customer's event of `type` whose data carries `key` (a custom event seen before). */
+export async function findEventByKey(
+  sql: Sql,
+  options: { customerId: string; type: EventType; key: string },
+): Promise<{ data: Record<string, unknown>; createdAt: Date } | null> {
+  const [row] = await sql.query<{ data: Record<string, unknown>; createdAt: Date }>(
+    `SELECT "data", "createdAt" FROM "CustomerEvent"
+     WHERE "customerId" = $1 AND "type" = $2 AND "data"->>'key' = $3
+     LIMIT 1`,
+    [options.customerId, options.type, options.key],
+  );
+  return row ?? null;
+}

@@ -1,0 +1,111 @@
+import type { Sql } from "../sql.ts";
+import { outboxFrom } from "./outbox-messages.ts";
+
+/**
+ * Expiry over "PointsEntry", first in, first out (see core/loyalty/expiry.ts): what is left of a
+ * card's credits earned before a cutoff is max(0, credits before it − all debits so far).
+ * Credits are the positive entries of any kind, debits the negative ones (spending, expiries,
+ * reversals of earned points, rewards).
+ */
+
+/** A card's sums for the closed form, as a LATERAL subquery over its entries. */
+function fifoSums(cutoffs: Record<string, string>): string {
+  const credits = Object.entries(cutoffs).map(
+    ([name, param]) =>
+      `COALESCE(SUM(e."delta") FILTER (WHERE e."delta" > 0 AND e."createdAt" < ${param}::timestamp), 0) AS "${name}"`,
+  );
+  return `SELECT ${credits.join(", ")},
+            COALESCE(-SUM(e."delta") FILTER (WHERE e."delta" < 0), 0) AS "debits"
+          FROM "PointsEntry" e WHERE e."cardId" = k."id"`;
+}
+
+/** Cards (any status: points age on a blocked card too) with points older than `cutoff` left. */
+export async function selectCardsWithPointsToExpire(
+  sql: Sql,
+  cutoff: Date,
+): Promise<Array<{ cardId: string; customerId: string }>> {
+  return sql.query<{ cardId: string; customerId: string }>(
+    `SELECT k."id" AS "cardId", k."customerId"
+     FROM "LoyaltyCard" k
+     CROSS JOIN LATERAL (${fifoSums({ before: "$1" })}) s
+     WHERE k."balance" > 0 AND s."before" > s."debits"
+     ORDER BY k."id"`,
+    [cutoff],
+  );
+}
+
+/**
+ * Locks the card (a purchase or another process expiring the same points waits), so that the
+ * amount read next stays true until the transaction posts it.
+ */
+export async function lockCard(tx: Sql, cardId: string): Promise<void> {
+  await tx.query(`SELECT 1 FROM "LoyaltyCard" WHERE "id" = $1 FOR UPDATE`, [cardId]);
+}
+
+/** The points of the card that must expire for `cutoff`; never more than its balance. */
+export async function selectPointsToExpire(tx: Sql, cardId: string, cutoff: Date): Promise<number> {
+  const [row] = await tx.query<{ points: number }>(
+    `SELECT LEAST(k."balance", GREATEST(0, s."before" - s."debits"))::int AS "points"
+     FROM "LoyaltyCard" k
+     CROSS JOIN LATERAL (${fifoSums({ before: "$2" })}) s
+     WHERE k."id" = $1`,
+    [cardId, cutoff],
+  );
+  return row?.points ?? 0;
+}
+
+/**
+ * Queues, in one statement, the warning for every active customer whose points will expire on
+ * a given day: what expires by `cutoff` minus what expires by `previousCutoff` (the day before),
+ * given everything spent so far. The dedupe key (prefix + customer id + suffix) makes a second
+ * run queue nothing. Returns how many were queued.
+ */
+export async function queueExpiryWarnings(
+  sql: Sql,
+  options: {
+    cutoff: Date;
+    previousCutoff: Date;
+    kind: string;
+    template: string;
+    dedupeKey: { prefix: string; suffix: string };
+    /** The expiry day, as the message shows it. */
+    date: { day: string; month: number; year: string };
+    at: Date;
+  },
+): Promise<number> {
+  const [row] = await sql.query<{ queued: number }>(
+    `WITH due AS (
+       SELECT k."customerId",
+              LEAST(k."balance",
+                    GREATEST(0, s."byDay" - s."debits") - GREATEST(0, s."byDayBefore" - s."debits"))
+                AS "points"
+       FROM "LoyaltyCard" k
+       JOIN "Customer" c ON c."id" = k."customerId"
+       CROSS JOIN LATERAL (${fifoSums({ byDay: "$1", byDayBefore: "$2" })}) s
+       WHERE k."balance" > 0 AND k."status" = 'ACTIVE'
+         AND c."status" = 'ACTIVE' AND c."deletedAt" IS NULL
+     ), notices AS (
+       SELECT "customerId", $5::text || "customerId"::text || $6::text AS "dedupeKey",
+              jsonb_build_object('template', $4::text, 'vars', jsonb_build_object(
+                'count', "points", 'day', $7::text, 'month', $8::int, 'year', $9::text)) AS "payload"
+       FROM due WHERE "points" > 0
+     ), queued AS (
+       ${outboxFrom("notices", { kind: "$3", service: "true", at: "$10" })}
+       RETURNING 1
+     )
+     SELECT count(*)::int AS "queued" FROM queued`,
+    [
+      options.cutoff,
+      options.previousCutoff,
+      options.kind,
+      options.template,
+      options.dedupeKey.prefix,
+      options.dedupeKey.suffix,
+      options.date.day,
+      options.date.month,
+      options.date.year,
+      options.at,
+    ],
+  );
+  return row?.queued ?? 0;
+}
