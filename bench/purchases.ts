@@ -35,6 +35,16 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const POOL_SIZE = 10;
 
+/**
+ * A pool for one run. An idle connection may be told the server is terminating it when a copy
+ * is dropped right after the run; pg raises that on the pool, where it is harmless here.
+ */
+function poolFor(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  pool.on("error", () => {});
+  return pool;
+}
+
 const settings = LoyaltySettingsSchema.parse({});
 const actor: Actor = { staffId: null, role: "OWNER", via: "bench" };
 
@@ -145,7 +155,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function runCore(url: string, planned: Planned[][]): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  const pool = poolFor(url);
   const sql = pgSql(pool);
   try {
     const seconds = await timed(() =>
@@ -162,7 +172,7 @@ async function runCore(url: string, planned: Planned[][]): Promise<number> {
 }
 
 async function runRaw(url: string, recorded: Statement[][][]): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  const pool = poolFor(url);
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
@@ -211,7 +221,7 @@ async function main() {
   const recordingCopy = await copyOf(templateName, `${templateName}_rec`);
   const recorded: Statement[][][] = [];
   {
-    const pool = new pg.Pool({ connectionString: recordingCopy.url, max: POOL_SIZE });
+    const pool = poolFor(recordingCopy.url);
     const sql = pgSql(pool);
     await Promise.all(
       planned.map(async (list, worker) => {
