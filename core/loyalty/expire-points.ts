@@ -1,22 +1,24 @@
-import { isUniqueViolationSql, type Sql } from "../db/sql.ts";
-import {
-  lockCard,
-  selectCardsWithPointsToExpire,
-  selectPointsToExpire,
-} from "../db/tables/points-expiry.ts";
+import type { Sql } from "../db/sql.ts";
+import { expireBatch, selectCardsWithPointsToExpire } from "../db/tables/points-expiry.ts";
 import { isoDate, localDateOf, startOfLocalDay } from "../scheduling/calendar.ts";
 import { expiryCutoff } from "./expiry.ts";
-import { postLedgerEntry } from "./ledger.ts";
 import type { LoyaltySettings } from "./settings.ts";
 
 export type ExpirePointsResult = { cards: number; points: number };
 
 /**
+ * Cards settled per transaction: large enough that a mass expiry (end_of_year takes everyone's
+ * points on 1 January) is a few hundred statements rather than 100,000 transactions, small
+ * enough that a purchase at the till waits a fraction of a second for a batch's lock.
+ */
+const BATCH = 500;
+
+/**
  * The daily expiry (see expiry.ts for the rule): for every card with points older than today's
- * cutoff left, one EXPIRE entry for all of them, keyed `expire:<customerId>:<cutoff day>`. Each
- * card is settled in its own transaction with the card locked, so a purchase at the till never
- * waits for the whole run, and a second run (or a second process) finds nothing left to take.
- * A card that fails does not stop the others; the failures are thrown together at the end.
+ * cutoff left, one EXPIRE entry for all of them, keyed `expire:<customerId>:<cutoff day>`. Cards
+ * are settled in batches, each in its own transaction with its cards locked, so a purchase at the
+ * till never waits for the whole run, and a second run (or a second process) finds nothing left
+ * to take.
  */
 export async function expirePoints(
   sql: Sql,
@@ -32,35 +34,29 @@ export async function expirePoints(
 
   const failures: unknown[] = [];
   const cards = await selectCardsWithPointsToExpire(sql, cutoff);
-  for (const { cardId, customerId } of cards) {
+  for (let i = 0; i < cards.length; i += BATCH) {
+    const cardIds = cards.slice(i, i + BATCH).map((card) => card.cardId);
     try {
-      const expired = await sql.transaction(async (tx) => {
-        await lockCard(tx, cardId);
-        const points = await selectPointsToExpire(tx, cardId, cutoff);
-        if (points <= 0) return 0;
-        const posted = await postLedgerEntry(tx, {
-          card: { id: cardId },
-          kind: "EXPIRE",
-          delta: -points,
-          idempotencyKey: `expire:${customerId}:${isoDate(cutoffDay)}`,
+      const expired = await sql.transaction((tx) =>
+        expireBatch(tx, {
+          cardIds,
+          cutoff,
+          day: isoDate(cutoffDay),
           note: `Earned before ${isoDate(cutoffDay)}`,
-          now: options.now,
-        });
-        return posted.duplicate ? 0 : points;
-      });
-      if (expired > 0) {
-        result.cards++;
-        result.points += expired;
-      }
+          at: options.now,
+        }),
+      );
+      result.cards += expired.cards;
+      result.points += expired.points;
     } catch (error) {
-      // Another process posted the same key at the same moment: already done.
-      if (!isUniqueViolationSql(error)) failures.push(error);
+      // A batch that fails does not stop the others; they are all reported at the end.
+      failures.push(error);
     }
   }
   if (failures.length > 0) {
     throw new AggregateError(
       failures,
-      `Expiry failed for ${failures.length} of ${cards.length} cards`,
+      `Expiry failed for ${failures.length} batches of ${cards.length} cards`,
     );
   }
   return result;

@@ -34,14 +34,6 @@ export async function selectCardsWithPointsToExpire(
   );
 }
 
-/**
- * Locks the card (a purchase or another process expiring the same points waits), so that the
- * amount read next stays true until the transaction posts it.
- */
-export async function lockCard(tx: Sql, cardId: string): Promise<void> {
-  await tx.query(`SELECT 1 FROM "LoyaltyCard" WHERE "id" = $1 FOR UPDATE`, [cardId]);
-}
-
 /** The points of the card that must expire for `cutoff`; never more than its balance. */
 export async function selectPointsToExpire(tx: Sql, cardId: string, cutoff: Date): Promise<number> {
   const [row] = await tx.query<{ points: number }>(
@@ -108,4 +100,45 @@ export async function queueExpiryWarnings(
     ],
   );
   return row?.queued ?? 0;
+}
+
+/**
+ * Expires the points due for `cutoff` on a batch of cards in one statement, after locking them
+ * (in id order, as every locker of several cards does, so two runs never deadlock): for each
+ * card one EXPIRE entry of LEAST(balance, what is left of the credits before the cutoff), keyed
+ * `expire:<customerId>:<day>`, with the balance moved in the same statement. A card whose key
+ * was posted already is skipped; with the cards locked nothing can post it meanwhile.
+ */
+export async function expireBatch(
+  tx: Sql,
+  options: { cardIds: readonly string[]; cutoff: Date; day: string; note: string; at: Date },
+): Promise<{ cards: number; points: number }> {
+  await tx.query(
+    `SELECT 1 FROM "LoyaltyCard" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR UPDATE`,
+    [options.cardIds],
+  );
+  const [row] = await tx.query<{ cards: number; points: number }>(
+    `WITH due AS (
+       SELECT k."id", k."customerId",
+              LEAST(k."balance", GREATEST(0, s."before" - s."debits"))::int AS "points",
+              'expire:' || k."customerId"::text || ':' || $3::text AS "key"
+       FROM "LoyaltyCard" k
+       CROSS JOIN LATERAL (${fifoSums({ before: "$2" })}) s
+       WHERE k."id" = ANY($1::uuid[])
+     ), moved AS (
+       UPDATE "LoyaltyCard" k SET "balance" = k."balance" - due."points"
+       FROM due
+       WHERE k."id" = due."id" AND due."points" > 0
+         AND NOT EXISTS (SELECT 1 FROM "PointsEntry" p WHERE p."idempotencyKey" = due."key")
+       RETURNING k."id", k."customerId", k."balance", due."points", due."key"
+     ), posted AS (
+       INSERT INTO "PointsEntry"
+         ("cardId", "customerId", "kind", "delta", "balanceAfter", "idempotencyKey", "note", "createdAt")
+       SELECT "id", "customerId", 'EXPIRE', -"points", "balance", "key", $4, $5 FROM moved
+       RETURNING "delta"
+     )
+     SELECT count(*)::int AS "cards", COALESCE(-SUM("delta"), 0)::int AS "points" FROM posted`,
+    [options.cardIds, options.cutoff, options.day, options.note, options.at],
+  );
+  return { cards: row?.cards ?? 0, points: row?.points ?? 0 };
 }
