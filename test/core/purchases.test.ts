@@ -223,6 +223,39 @@ describe(`recording purchases and refunds on ${testDbKind}`, () => {
     await expectConsistent(customerId);
   });
 
+  it("applies category multipliers and keeps purchase points pending for the set days", async () => {
+    const rules = LoyaltySettingsSchema.parse({
+      pendingDays: 7,
+      categories: { grooming: { name: "Груминг", multiplier: 2 } },
+    });
+    const { customerId } = await customerWithPoints(20);
+    const day = (n: number) => new Date(Date.UTC(2026, 2, 1 + n, 12));
+    const record = (
+      amountMinor: bigint,
+      options: { points?: number; category?: string; n: number },
+    ) =>
+      recordPurchase(db.sql, rules, {
+        actor: owner,
+        customerId,
+        amountMinor,
+        category: options.category ?? null,
+        pointsToSpend: options.points ?? 0,
+        idempotencyKey: `pending:${keys++}`,
+        now: day(options.n),
+      });
+    // 2 000 ₽ of grooming at 5 % × 2 earns 200 points.
+    const { purchase } = await record(200_000n, { category: "grooming", n: 0 });
+    expect(purchase).toMatchObject({ pointsEarned: 200, category: "grooming" });
+    expect(purchase.earnRule).toMatchObject({ percent: 5, multiplier: 2 });
+    // Three days later only the welcome 20 may be spent, though the card holds 220.
+    const early = await errorOf(record(100_000n, { points: 50, n: 3 }));
+    expect(early.details).toMatchObject({ reason: "balance", spendable: 20 });
+    // After the pending week the points are there to spend.
+    const later = await record(100_000n, { points: 220, n: 8 });
+    expect(later.purchase.pointsSpent).toBe(220);
+    await expectConsistent(customerId);
+  });
+
   it("keeps balance = ledger ≥ 0 and metrics = a recomputation over random operations", async () => {
     // A small deterministic PRNG (mulberry32): a failure reproduces with the same seed.
     let seed = 20261125;
