@@ -13,3 +13,8 @@ export async function tryJobLock(tx: Sql, job: string): Promise<boolean> {
   );
   return row?.locked === true;
 }
+
+/** Takes the named job's lock for the rest of the transaction, waiting for another holder. */
+export async function waitForJobLock(tx: Sql, job: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [job]);
+}

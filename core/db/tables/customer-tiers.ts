@@ -1,16 +1,19 @@
 import type { Sql } from "../sql.ts";
 
 /**
- * The nightly tier review over "Customer" and "Purchase", in one statement: the spend counted
+ * The nightly tier review over "Customer" and "Purchase", for a batch of customers in one
+ * statement: the spend counted
  * toward the tier (Σ amount − refunded over the purchases since the window start, or ever),
  * and the downgrades that core/loyalty/tiers.ts's tierAfterReview decides, with their timeline
  * events. Never raises a tier (that comes with a purchase). Rows a purchase or refund changed
  * after the statement began are left alone: theirs is the newer word (the WHERE is re-checked
  * against the row that purchase committed).
  */
-export async function reviewAllTiers(
+export async function reviewTiersOf(
   tx: Sql,
   options: {
+    /** The customers to review (a batch of the whole table). */
+    customerIds: readonly string[];
     /** null = lifetime basis: spend never falls, nobody moves down. */
     windowStart: Date | null;
     /** Tier keys and the spend each needs, lowest first (the lowest needs 0). */
@@ -24,14 +27,15 @@ export async function reviewAllTiers(
     `WITH spend AS (
        SELECT "customerId", SUM("amountMinor" - "refundedMinor")::bigint AS "spend"
        FROM "Purchase"
-       WHERE $1::timestamp IS NULL OR "createdAt" >= $1::timestamp
+       WHERE "customerId" = ANY($6::uuid[])
+         AND ($1::timestamp IS NULL OR "createdAt" >= $1::timestamp)
        GROUP BY "customerId"
      ), reviewed AS (
        SELECT c."id", c."tier", c."tierSpendMinor", c."tierReachedAt",
               COALESCE(s."spend", 0)::bigint AS "spend",
               COALESCE(array_position($2::text[], c."tier"), 1) AS "currentRank"
        FROM "Customer" c LEFT JOIN spend s ON s."customerId" = c."id"
-       WHERE c."deletedAt" IS NULL
+       WHERE c."id" = ANY($6::uuid[]) AND c."deletedAt" IS NULL
          AND (s."customerId" IS NOT NULL OR c."tierSpendMinor" <> 0 OR c."tier" <> ($2::text[])[1])
      ), ranked AS (
        SELECT r.*,
@@ -71,7 +75,21 @@ export async function reviewAllTiers(
       options.minSpentMinor.map(String),
       options.at,
       options.eventType,
+      options.customerIds,
     ],
   );
   return row ?? { updated: 0, downgraded: 0 };
+}
+
+/** The next batch of customer ids after `after`, in id order (the review walks the table). */
+export async function selectCustomerIdBatch(
+  sql: Sql,
+  after: string | null,
+  size: number,
+): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT "id" FROM "Customer" WHERE $1::uuid IS NULL OR "id" > $1::uuid ORDER BY "id" LIMIT $2`,
+    [after, size],
+  );
+  return rows.map((row) => row.id);
 }
