@@ -1,6 +1,7 @@
 import { waitForJobLock } from "../db/job-lock.ts";
 import type { Sql } from "../db/sql.ts";
-import { reviewTiersOf, selectCustomerIdBatch } from "../db/tables/customer-tiers.ts";
+import { reviewTiersOf } from "../db/tables/customer-tiers.ts";
+import { selectCustomerIdBatch } from "../db/tables/customers.ts";
 import { EventType } from "../events.ts";
 import type { LoyaltySettings } from "./settings.ts";
 import { tierWindowStart } from "./tiers.ts";
@@ -22,9 +23,9 @@ const BATCH = 5_000;
 export async function reviewTiers(
   sql: Sql,
   options: { settings: LoyaltySettings; now: Date },
-): Promise<{ updated: number; downgraded: number; skipped: boolean }> {
+): Promise<{ updated: number; downgraded: number }> {
   const levels = options.settings.tiers.levels;
-  const total = { updated: 0, downgraded: 0, skipped: false };
+  const total = { updated: 0, downgraded: 0 };
   let after: string | null = null;
   for (;;) {
     const customerIds = await selectCustomerIdBatch(sql, after, BATCH);

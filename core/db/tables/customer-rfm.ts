@@ -1,7 +1,7 @@
 import type { Sql } from "../sql.ts";
 
 /**
- * RFM scores over "Customer", in one statement: among the customers who bought (purchaseCount
+ * RFM scores over "Customer", for a batch of customers in one statement: among the customers who bought (purchaseCount
  * > 0, not deleted), quintiles by recency (the longest since the last purchase = 1, the most
  * recent = 5), frequency (purchaseCount) and monetary value (totalSpentMinor), 5 = the best
  * fifth. Ties are split by id, so the same data always scores the same. Everyone else gets
@@ -10,6 +10,8 @@ import type { Sql } from "../sql.ts";
 export async function updateRfmScores(
   tx: Sql,
   at: Date,
+  /** The batch of customers to write; the quintiles are always over all buyers. */
+  customerIds: readonly string[],
 ): Promise<{ scored: number; cleared: number }> {
   const [row] = await tx.query<{ scored: number; cleared: number }>(
     `WITH scored AS (
@@ -21,9 +23,9 @@ export async function updateRfmScores(
      ), target AS (
        SELECT c."id", s."r", s."f", s."m"
        FROM "Customer" c LEFT JOIN scored s ON s."id" = c."id"
-       WHERE s."id" IS NOT NULL
+       WHERE c."id" = ANY($2::uuid[]) AND (s."id" IS NOT NULL
           OR c."rfmRecency" IS NOT NULL OR c."rfmFrequency" IS NOT NULL
-          OR c."rfmMonetary" IS NOT NULL OR c."rfmComputedAt" IS NOT NULL
+          OR c."rfmMonetary" IS NOT NULL OR c."rfmComputedAt" IS NOT NULL)
      ), changed AS (
        UPDATE "Customer" c SET
          "rfmRecency" = t."r", "rfmFrequency" = t."f", "rfmMonetary" = t."m",
@@ -32,7 +34,7 @@ export async function updateRfmScores(
        RETURNING t."r"
      )
      SELECT count("r")::int AS "scored", (count(*) - count("r"))::int AS "cleared" FROM changed`,
-    [at],
+    [at, customerIds],
   );
   return row ?? { scored: 0, cleared: 0 };
 }

@@ -80,16 +80,3 @@ export async function reviewTiersOf(
   );
   return row ?? { updated: 0, downgraded: 0 };
 }
-
-/** The next batch of customer ids after `after`, in id order (the review walks the table). */
-export async function selectCustomerIdBatch(
-  sql: Sql,
-  after: string | null,
-  size: number,
-): Promise<string[]> {
-  const rows = await sql.query<{ id: string }>(
-    `SELECT "id" FROM "Customer" WHERE $1::uuid IS NULL OR "id" > $1::uuid ORDER BY "id" LIMIT $2`,
-    [after, size],
-  );
-  return rows.map((row) => row.id);
-}

@@ -389,3 +389,16 @@ export async function insertWalkInCustomer(
   );
   return row ?? null;
 }
+
+/** The next batch of customer ids after `after`, in id order (the review walks the table). */
+export async function selectCustomerIdBatch(
+  sql: Sql,
+  after: string | null,
+  size: number,
+): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT "id" FROM "Customer" WHERE $1::uuid IS NULL OR "id" > $1::uuid ORDER BY "id" LIMIT $2`,
+    [after, size],
+  );
+  return rows.map((row) => row.id);
+}
