@@ -24,6 +24,7 @@ import { formatCardNumber } from "../loyalty/card-number.ts";
 import { postLedgerEntry } from "../loyalty/ledger.ts";
 import type { LoyaltySettings } from "../loyalty/settings.ts";
 import { tierForSpend, tierRank, tierWindowStart } from "../loyalty/tiers.ts";
+import { erasedIdentity } from "../privacy/erased-identity.ts";
 
 export type MergeCustomersOptions = {
   actor: Actor;
@@ -292,29 +293,7 @@ function earliest(a: Date | null, b: Date | null): Date | null {
 /** What is left of the merged record: no identity, no personal fields, nothing to count. */
 function retiredProfile(at: Date): CustomerPatch {
   return {
-    status: "DELETED",
-    deletedAt: at,
-    telegramId: null,
-    telegramUsername: null,
-    telegramFirstName: null,
-    telegramLastName: null,
-    telegramLanguage: null,
-    reachable: false,
-    name: null,
-    phone: null,
-    phoneVerified: false,
-    email: null,
-    language: null,
-    birthday: null,
-    birthMonth: null,
-    birthDay: null,
-    gender: null,
-    city: null,
-    interests: [],
-    tags: [],
-    attributes: {},
-    marketingConsent: false,
-    referrerId: null,
+    ...erasedIdentity(at),
     purchaseCount: 0,
     totalSpentMinor: 0n,
     firstPurchaseAt: null,

@@ -2,6 +2,7 @@ import { generateReferralCode } from "../customers/referral-code.ts";
 import type { PrismaClient } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { EventType, recordEvent } from "../events.ts";
+import { erasedIdentity } from "./erased-identity.ts";
 
 /**
  * Erases a customer's personal data at their request. What stays is anonymous and needed for
@@ -40,30 +41,8 @@ export async function deleteCustomerData(
     await tx.customer.update({
       where: { id: customer.id },
       data: {
-        status: "DELETED",
-        deletedAt: now,
-        telegramId: null,
-        telegramUsername: null,
-        telegramFirstName: null,
-        telegramLastName: null,
-        telegramLanguage: null,
-        reachable: false,
-        name: null,
-        phone: null,
-        phoneVerified: false,
-        email: null,
-        language: null,
-        birthday: null,
-        birthMonth: null,
-        birthDay: null,
-        gender: null,
-        city: null,
-        interests: [],
-        tags: [],
-        attributes: {},
-        marketingConsent: false,
+        ...erasedIdentity(now),
         source: null,
-        referrerId: null,
         // The old code may be printed on a friend's screenshot; it must not lead here any more.
         referralCode: `DEL${generateReferralCode(12)}`,
       },
