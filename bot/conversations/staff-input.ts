@@ -36,6 +36,41 @@ export async function staffInput(
   }
 }
 
+/**
+ * An answer `staffAnswer` accepts; a wrapper, so that null (no category, say) is an answer too.
+ */
+export type Accepted<T> = { value: T };
+
+/**
+ * The next answer to a question at the till that has its own buttons (a category, points to
+ * spend, a purchase to refund): `handle` accepts an update by returning `{ value }`, or answers
+ * it with a hint and returns nothing, and the question stays. The preview's Cancel ends it with
+ * CANCELLED after `cancelled` is said; a menu button or a command ends it and goes on to the
+ * rest of the bot, as in `staffInput`.
+ */
+export async function staffAnswer<T>(
+  conversation: StepConversation,
+  deps: StepDeps,
+  options: {
+    cancelData: string;
+    cancelled: string;
+    handle: (c: StepContext) => Promise<Accepted<T> | undefined>;
+  },
+): Promise<T | typeof CANCELLED> {
+  for (;;) {
+    const c = await conversation.wait();
+    if (c.callbackQuery?.data === options.cancelData) {
+      await answerCallback(c);
+      await removeButtons(c);
+      await c.reply(c.t(options.cancelled));
+      return CANCELLED;
+    }
+    if (leaves(c, deps)) await conversation.halt({ next: true });
+    const accepted = await options.handle(c);
+    if (accepted) return accepted.value;
+  }
+}
+
 function leaves(c: StepContext, deps: StepDeps): boolean {
   const text = c.message?.text;
   if (text === undefined) return false;

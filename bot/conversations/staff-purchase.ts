@@ -12,6 +12,7 @@ import { previewCancelData, purchaseConfirmData } from "../keyboards/staff-actio
 import { staffActor } from "../staff.ts";
 import { formatMoney } from "../views/money.ts";
 import { adoptLocale } from "./locale.ts";
+import { type Accepted, CANCELLED, staffAnswer } from "./staff-input.ts";
 import type { StepContext, StepConversation, StepDeps } from "./steps.ts";
 
 export const STAFF_PURCHASE = "staff-purchase";
@@ -59,12 +60,12 @@ export function createStaffPurchase(deps: StepDeps) {
     await ctx.reply(ctx.t("staff-purchase-amount", { name: customer.name }), {
       reply_markup: new InlineKeyboard().text(ctx.t("btn-cancel"), previewCancelData),
     });
-    const amount = await waitFor<string>(conversation, async (c) => {
+    const amount = await ask<string>(conversation, deps, async (c) => {
       const text = c.message?.text;
-      if (text === undefined) return c.reply(c.t("staff-amount-text-expected"));
+      if (text === undefined) return void (await c.reply(c.t("staff-amount-text-expected")));
       const parsed = parseAmount(text, { maxMinor: BigInt(settings.maxPurchaseMinor) });
       if (parsed.ok) return { value: parsed.minor.toString() };
-      return c.reply(
+      await c.reply(
         c.t(`staff-amount-${parsed.problem}`, {
           max: money(BigInt(settings.maxPurchaseMinor)),
         }),
@@ -73,7 +74,7 @@ export function createStaffPurchase(deps: StepDeps) {
     if (amount === CANCELLED) return;
     const amountMinor = BigInt(amount);
 
-    const category = await askCategory(conversation, ctx, settings);
+    const category = await askCategory(conversation, ctx, deps, settings);
     if (category === CANCELLED) return;
 
     const limits = await quote(conversation, deps, settings, actor, customer, {
@@ -84,7 +85,7 @@ export function createStaffPurchase(deps: StepDeps) {
     if (!limits.ok) return void (await ctx.reply(ctx.t(limits.error)));
     let points = 0;
     if (limits.maxSpendable > 0) {
-      const chosen = await askPoints(conversation, ctx, limits, settings);
+      const chosen = await askPoints(conversation, ctx, deps, limits, settings);
       if (chosen === CANCELLED) return;
       points = chosen;
     }
@@ -125,34 +126,23 @@ export function createStaffPurchase(deps: StepDeps) {
   };
 }
 
-const CANCELLED = Symbol("cancelled");
-
-/**
- * Waits until `handle` accepts an update (returns `{ value }`). Cancel ends the flow; a command
- * or a menu button ends it too and is handled as usual, so a staff member is never stuck here.
- */
-async function waitFor<T>(
+/** A question of this flow: its Cancel says the purchase was cancelled. */
+function ask<T>(
   conversation: StepConversation,
-  handle: (c: StepContext) => Promise<{ value: T } | unknown>,
+  deps: StepDeps,
+  handle: (c: StepContext) => Promise<Accepted<T> | undefined>,
 ): Promise<T | typeof CANCELLED> {
-  for (;;) {
-    const c = await conversation.wait();
-    const text = c.message?.text;
-    if (text?.startsWith("/")) await conversation.halt({ next: true });
-    if (c.callbackQuery?.data === previewCancelData) {
-      await answerCallback(c);
-      await removeButtons(c);
-      await c.reply(c.t("staff-purchase-cancelled"));
-      return CANCELLED;
-    }
-    const result = await handle(c);
-    if (result && typeof result === "object" && "value" in result) return result.value as T;
-  }
+  return staffAnswer(conversation, deps, {
+    cancelData: previewCancelData,
+    cancelled: "staff-purchase-cancelled",
+    handle,
+  });
 }
 
 async function askCategory(
   conversation: StepConversation,
   ctx: StepContext,
+  deps: StepDeps,
   settings: LoyaltySettings,
 ): Promise<string | null | typeof CANCELLED> {
   const categories = Object.entries(settings.categories);
@@ -167,7 +157,7 @@ async function askCategory(
     .text(ctx.t("btn-no-category"), categoryData(null))
     .text(ctx.t("btn-cancel"), previewCancelData);
   await ctx.reply(ctx.t("staff-purchase-category"), { reply_markup: keyboard });
-  return waitFor(conversation, async (c) => {
+  return ask<string | null>(conversation, deps, async (c) => {
     const match = categoryPattern.exec(c.callbackQuery?.data ?? "");
     if (match) {
       await answerCallback(c);
@@ -175,14 +165,15 @@ async function askCategory(
       const key = match[1] || null;
       return { value: key && settings.categories[key] ? key : null };
     }
-    if (c.callbackQuery) return answerCallback(c);
-    return c.reply(c.t("press-button-hint"));
+    if (c.callbackQuery) return void (await answerCallback(c));
+    await c.reply(c.t("press-button-hint"));
   });
 }
 
 async function askPoints(
   conversation: StepConversation,
   ctx: StepContext,
+  deps: StepDeps,
   limits: { maxSpendable: number; balance: number; spendable: number },
   settings: LoyaltySettings,
 ): Promise<number | typeof CANCELLED> {
@@ -200,29 +191,30 @@ async function askPoints(
         .text(ctx.t("btn-cancel"), previewCancelData),
     },
   );
-  return waitFor(conversation, async (c) => {
+  return ask<number>(conversation, deps, async (c) => {
     const pressed = spendPattern.exec(c.callbackQuery?.data ?? "");
     if (pressed) {
       await answerCallback(c);
       await removeButtons(c);
       return { value: Math.min(Number(pressed[1]), limits.maxSpendable) };
     }
-    if (c.callbackQuery) return answerCallback(c);
+    if (c.callbackQuery) return void (await answerCallback(c));
     const text = c.message?.text?.trim();
     if (text === undefined || !/^\d{1,7}$/.test(text)) {
-      return c.reply(c.t("staff-points-not-a-number", { max: limits.maxSpendable }));
+      return void (await c.reply(c.t("staff-points-not-a-number", { max: limits.maxSpendable })));
     }
     const wanted = Number(text);
     if (wanted > limits.spendable) {
-      return c.reply(c.t("staff-points-over-balance", { max: limits.maxSpendable }));
+      return void (await c.reply(c.t("staff-points-over-balance", { max: limits.maxSpendable })));
     }
     if (wanted > limits.maxSpendable) {
-      return c.reply(
+      await c.reply(
         c.t("staff-points-over-share", {
           max: limits.maxSpendable,
           percent: settings.maxRedeemPercent,
         }),
       );
+      return;
     }
     return { value: wanted };
   });

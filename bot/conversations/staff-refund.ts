@@ -7,6 +7,7 @@ import { previewCancelData, refundConfirmData } from "../keyboards/staff-actions
 import { staffActor } from "../staff.ts";
 import { formatMoney } from "../views/money.ts";
 import { adoptLocale } from "./locale.ts";
+import { type Accepted, CANCELLED, staffAnswer } from "./staff-input.ts";
 import { newPreviewKey } from "./staff-purchase.ts";
 import type { StepContext, StepConversation, StepDeps } from "./steps.ts";
 
@@ -90,19 +91,18 @@ export function createStaffRefund(deps: StepDeps) {
     }
     list.text(ctx.t("btn-cancel"), previewCancelData);
     await ctx.reply(ctx.t("staff-refund-choose"), { reply_markup: list });
-    const chosen = await waitOrCancel(conversation, async (c) => {
+    const chosen = await ask<Refundable>(conversation, deps, async (c) => {
       const match = pickPattern.exec(c.callbackQuery?.data ?? "");
       const picked = match ? start.purchases[Number(match[1])] : undefined;
       if (picked) {
         await answerCallback(c);
         await removeButtons(c);
-        return picked;
+        return { value: picked };
       }
       if (c.callbackQuery) await answerCallback(c);
       else await c.reply(c.t("press-button-hint"));
-      return undefined;
     });
-    if (!chosen) return;
+    if (chosen === CANCELLED) return;
 
     const remaining = BigInt(chosen.amountMinor) - BigInt(chosen.refundedMinor);
     await ctx.reply(
@@ -118,25 +118,24 @@ export function createStaffRefund(deps: StepDeps) {
           .text(ctx.t("btn-cancel"), previewCancelData),
       },
     );
-    const amountText = await waitOrCancel(conversation, async (c) => {
+    const amountText = await ask<string>(conversation, deps, async (c) => {
       if (c.callbackQuery?.data === allData) {
         await answerCallback(c);
         await removeButtons(c);
-        return remaining.toString();
+        return { value: remaining.toString() };
       }
       if (c.callbackQuery) return void (await answerCallback(c));
       const text = c.message?.text;
       if (text === undefined) return void (await c.reply(c.t("staff-amount-text-expected")));
       const parsed = parseAmount(text, { maxMinor: remaining });
-      if (parsed.ok) return parsed.minor.toString();
+      if (parsed.ok) return { value: parsed.minor.toString() };
       await c.reply(
         parsed.problem === "too_large"
           ? c.t("staff-refund-too-much", { remaining: money(remaining) })
           : c.t(`staff-amount-${parsed.problem}`, { max: money(remaining) }),
       );
-      return undefined;
     });
-    if (!amountText) return;
+    if (amountText === CANCELLED) return;
     const amountMinor = BigInt(amountText);
     const shares = refundShares(
       {
@@ -168,21 +167,15 @@ export function createStaffRefund(deps: StepDeps) {
   };
 }
 
-/** Waits until `handle` returns a value; Cancel ends with undefined; a command leaves. */
-async function waitOrCancel<T>(
+/** A question of this flow: its Cancel says the refund was cancelled. */
+function ask<T>(
   conversation: StepConversation,
-  handle: (c: StepContext) => Promise<T | undefined>,
-): Promise<T | undefined> {
-  for (;;) {
-    const c = await conversation.wait();
-    if (c.message?.text?.startsWith("/")) await conversation.halt({ next: true });
-    if (c.callbackQuery?.data === previewCancelData) {
-      await answerCallback(c);
-      await removeButtons(c);
-      await c.reply(c.t("staff-refund-cancelled"));
-      return undefined;
-    }
-    const result = await handle(c);
-    if (result !== undefined) return result;
-  }
+  deps: StepDeps,
+  handle: (c: StepContext) => Promise<Accepted<T> | undefined>,
+): Promise<T | typeof CANCELLED> {
+  return staffAnswer(conversation, deps, {
+    cancelData: previewCancelData,
+    cancelled: "staff-refund-cancelled",
+    handle,
+  });
 }

@@ -134,6 +134,14 @@ describe(`purchases and refunds in the bot on ${testDbKind}`, () => {
     await cashier.pressButton("Отмена");
     expect(lastText(cashier)).toBe("Покупка отменена, ничего не записано.");
     expect(await purchasesOf(customerId)).toHaveLength(1);
+
+    // A menu button in the middle of a purchase leaves it and does what it says.
+    await startPurchase(cashier, card.number);
+    await cashier.pressReplyButton("🔎 Найти клиента");
+    expect(lastText(cashier)).toMatch(/^Отсканируйте камерой телефона QR-код карты клиента/);
+    await cashier.sendText("500");
+    expect(lastText(cashier)).not.toMatch(/^На карте/);
+    expect(await purchasesOf(customerId)).toHaveLength(1);
   });
 
   it("records one purchase when two staff confirm the same preview, and nothing for a customer", async () => {
