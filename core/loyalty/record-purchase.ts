@@ -14,7 +14,6 @@ import {
   insertPurchase,
   lockCustomerWithCard,
   selectPurchaseByKey,
-  type TierLadder,
 } from "../db/tables/purchases.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
@@ -25,7 +24,7 @@ import { postLedgerEntry } from "./ledger.ts";
 import { checkAmount } from "./money.ts";
 import { spendablePoints } from "./pending.ts";
 import type { LoyaltySettings } from "./settings.ts";
-import { tierWindowStart } from "./tiers.ts";
+import { tierLadder, tierWindowStart } from "./tiers.ts";
 
 export type PurchaseRequest = {
   customerId: string;
@@ -88,13 +87,6 @@ export type RecordedPurchase = {
   /** The tier the purchase lifted the customer to, if it did. */
   tierUp: { from: string; to: string } | null;
 };
-
-export function tierLadder(settings: LoyaltySettings): TierLadder {
-  return {
-    keys: settings.tiers.levels.map((level) => level.key),
-    minSpent: settings.tiers.levels.map((level) => BigInt(level.minSpentMinor)),
-  };
-}
 
 /**
  * Records a purchase as one unit: the purchase, the points spent and earned, the customer's

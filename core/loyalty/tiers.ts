@@ -1,3 +1,4 @@
+import type { TierLadder } from "../db/tables/purchases.ts";
 import type { LoyaltySettings, TierKey } from "./settings.ts";
 
 /**
@@ -83,4 +84,12 @@ export function tierAfterReview(
   if (!windowStart) return current;
   if (customer.tierReachedAt && customer.tierReachedAt > windowStart) return current;
   return reached;
+}
+
+/** The tiers as the SQL that decides them takes them: keys and thresholds, lowest first. */
+export function tierLadder(settings: LoyaltySettings): TierLadder {
+  return {
+    keys: settings.tiers.levels.map((level) => level.key),
+    minSpent: settings.tiers.levels.map((level) => BigInt(level.minSpentMinor)),
+  };
 }
