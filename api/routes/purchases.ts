@@ -79,6 +79,23 @@ const RefundSchema = z
 
 const TierChange = z.object({ from: z.string(), to: z.string() }).nullable();
 
+/** A purchase recorded now (201) or before with the same key (200, `duplicate: true`). */
+const RecordedSchema = z.object({
+  purchase: PurchaseSchema,
+  balance: z.number().int(),
+  duplicate: z.boolean(),
+  tierUp: TierChange,
+});
+
+/** A refund made now (201) or before with the same key (200, `duplicate: true`). */
+const RefundedSchema = z.object({
+  refund: RefundSchema,
+  balance: z.number().int(),
+  remainingMinor: MinorOut,
+  duplicate: z.boolean(),
+  tierDown: TierChange,
+});
+
 function presentPurchase(p: Purchase, pointValueMinor: number): z.infer<typeof PurchaseSchema> {
   return {
     id: p.id,
@@ -162,24 +179,8 @@ const record = apiRoute({
     ),
   },
   responses: {
-    201: json(
-      z.object({
-        purchase: PurchaseSchema,
-        balance: z.number().int(),
-        duplicate: z.boolean(),
-        tierUp: TierChange,
-      }),
-      "Recorded",
-    ),
-    200: json(
-      z.object({
-        purchase: PurchaseSchema,
-        balance: z.number().int(),
-        duplicate: z.boolean(),
-        tierUp: TierChange,
-      }),
-      "Recorded before with this key",
-    ),
+    201: json(RecordedSchema, "Recorded"),
+    200: json(RecordedSchema, "Recorded before with this key"),
     404: errorResponse("No such customer or card"),
     409: errorResponse("More points than may be spent, or the card is not active"),
   },
@@ -215,26 +216,8 @@ const refund = apiRoute({
     ),
   },
   responses: {
-    201: json(
-      z.object({
-        refund: RefundSchema,
-        balance: z.number().int(),
-        remainingMinor: MinorOut,
-        duplicate: z.boolean(),
-        tierDown: TierChange,
-      }),
-      "Refunded",
-    ),
-    200: json(
-      z.object({
-        refund: RefundSchema,
-        balance: z.number().int(),
-        remainingMinor: MinorOut,
-        duplicate: z.boolean(),
-        tierDown: TierChange,
-      }),
-      "Refunded before with this key",
-    ),
+    201: json(RefundedSchema, "Refunded"),
+    200: json(RefundedSchema, "Refunded before with this key"),
     404: errorResponse("No such purchase"),
     409: errorResponse("Refunded in full already"),
   },
