@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../core/access/permissions.ts";
 import { registerBotStart } from "../../core/customers/register-bot-start.ts";
 import type { Database } from "../../core/db/database.ts";
 import { completeOnboarding } from "../../core/onboarding/complete-onboarding.ts";
@@ -7,6 +6,7 @@ import { giveDataConsent } from "../../core/onboarding/consent.ts";
 import { registerWalkIn } from "../../core/staff/register-walk-in.ts";
 import { auth, jsonRequest, testApi } from "../support/api.ts";
 import { openTestDatabase, testDbKind } from "../support/database.ts";
+import { cliOwner } from "../support/staff.ts";
 
 let db: Database;
 let api: ReturnType<typeof testApi>;
@@ -18,7 +18,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-const cli: Actor = { staffId: null, role: "OWNER", via: "cli" };
 let nextTelegramId = 9600;
 let nextPhone = 1000;
 
@@ -37,7 +36,7 @@ async function botCustomer() {
 
 async function walkIn() {
   const result = await registerWalkIn(db.sql, {
-    actor: cli,
+    actor: cliOwner,
     phone: `+7916333${String(nextPhone++).padStart(4, "0")}`,
     name: "Анна",
     phoneRegion: "RU",

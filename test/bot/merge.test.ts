@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../core/access/permissions.ts";
 import type { StaffRole } from "../../core/db/client.ts";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
 import { inviteStaff } from "../../core/staff/invite-staff.ts";
 import { registerWalkIn } from "../../core/staff/register-walk-in.ts";
-import type { BotMessage } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
-import { customerOf, lastText, onboardedUser, texts } from "../support/chat.ts";
+import { customerOf, inlineButtons, lastText, onboardedUser, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
+import { cliOwner, staffUser as joinAsStaff } from "../support/staff.ts";
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -17,22 +16,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The inline buttons under a bot message (none for a reply keyboard or no keyboard). */
-function inlineButtons(message: BotMessage | undefined) {
-  const markup = message?.reply_markup;
-  return markup && "inline_keyboard" in markup ? markup.inline_keyboard.flat() : [];
-}
-
-const cli: Actor = { staffId: null, role: "OWNER", via: "cli" };
 let nextId = 8600;
 let nextPhone = 1000;
 
-async function staffUser(role: StaffRole, name = "Пётр") {
-  const { code } = await inviteStaff(h.db.sql, { actor: cli, name, role });
-  const user = h.user({ id: nextId++, first_name: name });
-  await user.sendCommand("/start", `staff_${code}`);
-  return user;
-}
+const staffUser = async (role: StaffRole, name = "Пётр") =>
+  (await joinAsStaff(h, { id: nextId++, role, name })).user;
 
 /** A customer who joined through the bot, with their card. */
 async function botCustomer(first_name = "Аня") {
@@ -46,7 +34,7 @@ async function botCustomer(first_name = "Аня") {
 async function walkIn(name: string) {
   const phone = `+7916444${String(nextPhone++).padStart(4, "0")}`;
   const result = await registerWalkIn(h.db.sql, {
-    actor: cli,
+    actor: cliOwner,
     phone,
     name,
     phoneRegion: "RU",
@@ -145,7 +133,11 @@ describe(`merging two cards in the bot on ${testDbKind}`, () => {
 
     // A manager who is also a customer does not merge a card into their own.
     const me = await botCustomer("Вера");
-    const { code } = await inviteStaff(h.db.sql, { actor: cli, name: "Вера", role: "MANAGER" });
+    const { code } = await inviteStaff(h.db.sql, {
+      actor: cliOwner,
+      name: "Вера",
+      role: "MANAGER",
+    });
     await me.user.sendCommand("/start", `staff_${code}`);
     const shop = await walkIn("Вера Кассовая");
     await me.user.sendText(shop.card.number);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../core/access/permissions.ts";
 import type { RewardKind, StaffRole } from "../../core/db/client.ts";
 import { formatRewardCode } from "../../core/rewards/code.ts";
 import { expireRedemptions } from "../../core/rewards/expire-redemptions.ts";
@@ -10,6 +9,7 @@ import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { customerOf, lastText, onboardedUser, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 import { decodeQrPng } from "../support/qr.ts";
+import { cliOwner, staffUser as joinAsStaff } from "../support/staff.ts";
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -19,7 +19,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const owner: Actor = { staffId: null, role: "OWNER", via: "cli" };
 const DAY_MS = 86_400_000;
 let nextId = 9100;
 
@@ -30,7 +29,7 @@ function reward(
   },
 ) {
   return createReward(h.db.sql, {
-    actor: owner,
+    actor: cliOwner,
     reward: { kind: options.kind ?? "GIFT", title, ...options },
   });
 }
@@ -41,15 +40,8 @@ async function customer(first_name = "Вера") {
   return { user, customerId };
 }
 
-async function staffUser(role: StaffRole = "CASHIER", name = "Марина") {
-  const { code } = await inviteStaff(h.db.sql, { actor: owner, name, role });
-  const user = h.user({ id: nextId++, first_name: name });
-  await user.sendCommand("/start", `staff_${code}`);
-  const staff = await h.db.prisma.staffMember.findUniqueOrThrow({
-    where: { telegramId: BigInt(user.id) },
-  });
-  return { user, staff };
-}
+const staffUser = (role: StaffRole = "CASHIER", name = "Марина") =>
+  joinAsStaff(h, { id: nextId++, role, name });
 
 function buttons(message: BotMessage | undefined): Array<{ text: string; data?: string }> {
   const markup = message?.reply_markup;
@@ -431,7 +423,11 @@ describe(`rewards in the bot on ${testDbKind}`, () => {
   it("a staff member cannot mark their own reward used", async () => {
     await reward("Кружка", { cost: 25 });
     const me = await customer("Вера");
-    const { code } = await inviteStaff(h.db.sql, { actor: owner, name: "Вера", role: "MANAGER" });
+    const { code } = await inviteStaff(h.db.sql, {
+      actor: cliOwner,
+      name: "Вера",
+      role: "MANAGER",
+    });
     await me.user.sendCommand("/start", `staff_${code}`);
     await me.user.pressReplyButton("💳 Я как клиент");
     await me.user.pressButton(yes(await confirmation(me.user, "Кружка")));

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../core/access/permissions.ts";
 import type { StaffRole } from "../../core/db/client.ts";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
 import { disableStaff } from "../../core/staff/disable-staff.ts";
@@ -7,6 +6,7 @@ import { inviteStaff } from "../../core/staff/invite-staff.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { customerOf, lastText, onboardedUser, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
+import { cliOwner, staffUser as joinAsStaff } from "../support/staff.ts";
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -16,25 +16,14 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The owner as `npm run staff:invite` acts: before any staff exists. */
-const cli: Actor = { staffId: null, role: "OWNER", via: "cli" };
-
 let nextId = 7100;
 
 async function invite(role: StaffRole, name = "Марина", options: { now?: Date } = {}) {
-  return inviteStaff(h.db.sql, { actor: cli, name, role, ...options });
+  return inviteStaff(h.db.sql, { actor: cliOwner, name, role, ...options });
 }
 
-async function staffUser(role: StaffRole = "CASHIER", name = "Марина") {
-  const { code } = await invite(role, name);
-  const user = h.user({ id: nextId++, first_name: name });
-  await user.sendCommand("/start", `staff_${code}`);
-  const staff = await h.db.prisma.staffMember.findUnique({
-    where: { telegramId: BigInt(user.id) },
-  });
-  if (!staff) throw new Error("the invite did not make a staff member");
-  return { user, staff };
-}
+const staffUser = (role: StaffRole = "CASHIER", name = "Марина") =>
+  joinAsStaff(h, { id: nextId++, role, name });
 
 async function customer(extra: { username?: string; phone_number?: string } = {}) {
   const { user, customerId } = await onboardedUser(h, {
@@ -178,7 +167,7 @@ describe(`staff in the bot on ${testDbKind}`, () => {
   it("a disabled staff member's next tap says they no longer have access", async () => {
     const { user, staff } = await staffUser("CASHIER", "Уволенный");
     const vera = await customer();
-    await disableStaff(h.db.sql, { actor: cli, staffId: staff.id });
+    await disableStaff(h.db.sql, { actor: cliOwner, staffId: staff.id });
     await user.pressReplyButton("🔎 Найти клиента");
     expect(lastText(user)).toBe("У вас больше нет доступа к функциям сотрудника.");
     await user.sendCommand("/staff");

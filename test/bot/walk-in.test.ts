@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../core/access/permissions.ts";
 import type { StaffRole } from "../../core/db/client.ts";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
 import { recordPurchase } from "../../core/loyalty/record-purchase.ts";
 import { seedSettings } from "../../core/loyalty/settings.ts";
-import { inviteStaff } from "../../core/staff/invite-staff.ts";
-import type { BotMessage } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
-import { customerOf, lastText, onboardedUser, texts } from "../support/chat.ts";
+import { customerOf, inlineButtons, lastText, onboardedUser, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
+import { staffUser as joinAsStaff } from "../support/staff.ts";
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -18,24 +16,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The inline buttons under a bot message (none for a reply keyboard or no keyboard). */
-function inlineButtons(message: BotMessage | undefined) {
-  const markup = message?.reply_markup;
-  return markup && "inline_keyboard" in markup ? markup.inline_keyboard.flat() : [];
-}
-
-const cli: Actor = { staffId: null, role: "OWNER", via: "cli" };
 let nextId = 8100;
 
-async function staffUser(role: StaffRole = "CASHIER", name = "Марина") {
-  const { code } = await inviteStaff(h.db.sql, { actor: cli, name, role });
-  const user = h.user({ id: nextId++, first_name: name });
-  await user.sendCommand("/start", `staff_${code}`);
-  const staff = await h.db.prisma.staffMember.findUniqueOrThrow({
-    where: { telegramId: BigInt(user.id) },
-  });
-  return { user, staff };
-}
+const staffUser = (role: StaffRole = "CASHIER", name = "Марина") =>
+  joinAsStaff(h, { id: nextId++, role, name });
 
 const NEW_CUSTOMER = "➕ Новый клиент";
 

@@ -1,5 +1,5 @@
 import type { Database } from "../../core/db/database.ts";
-import type { SimulatedUser, UserProfile } from "../../emulator/index.ts";
+import type { BotMessage, SimulatedUser, UserProfile } from "../../emulator/index.ts";
 
 /** What the customer sees in each bot message: its text, or a photo's caption. */
 export function texts(user: SimulatedUser): string[] {
@@ -53,4 +53,10 @@ export async function onboardedUser(
   const customer = await customerOf(h.db, user);
   if (customer?.status !== "ACTIVE") throw new Error(`user ${profile.id} was not onboarded`);
   return { user, customerId: customer.id };
+}
+
+/** The inline buttons under a bot message (none for a reply keyboard or no keyboard). */
+export function inlineButtons(message: BotMessage | undefined) {
+  const markup = message?.reply_markup;
+  return markup && "inline_keyboard" in markup ? markup.inline_keyboard.flat() : [];
 }
