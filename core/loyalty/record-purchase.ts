@@ -9,6 +9,7 @@ import {
 import type { Customer, LoyaltyCard, Purchase } from "../db/client.ts";
 import type { Sql } from "../db/sql.ts";
 import { insertEvents } from "../db/tables/customer-events.ts";
+import { selectCustomerForStaff } from "../db/tables/customers.ts";
 import {
   addPurchaseToMetrics,
   insertPurchase,
@@ -63,20 +64,19 @@ export async function previewPurchase(
   requireNotOwnCard(request.actor, request.customerId);
   checkAmount(settings, request.amountMinor);
   const now = request.now ?? new Date();
-  const found = await sql.transaction(async (tx) => {
-    const row = await lockCustomerWithCard(tx, request.customerId);
-    const spendable = await spendableFor(tx, settings, row, now);
-    return { row, spendable };
-  });
-  const { customer, card } = found.row as { customer: Customer; card: LoyaltyCard };
+  // A plain read, no lock: the preview records nothing, and recordPurchase checks it all again.
+  const found = await selectCustomerForStaff(sql, { id: request.customerId });
+  const row = found?.card ? { customer: found.customer, card: found.card } : null;
+  const spendable = await spendableFor(sql, settings, row, now);
+  const { customer, card } = row as { customer: Customer; card: LoyaltyCard };
   const quote = quotePurchase(settings, {
     amountMinor: request.amountMinor,
     tier: customer.tier,
     category: request.category,
     pointsToSpend: request.pointsToSpend,
-    spendable: found.spendable,
+    spendable,
   });
-  return { ...quote, balance: card.balance, spendable: found.spendable };
+  return { ...quote, balance: card.balance, spendable };
 }
 
 export type RecordedPurchase = {

@@ -120,8 +120,9 @@ staffPurchaseFeature.callbackQuery(refundConfirmPattern, async (ctx) => {
   if (!actor) return;
   await answerCallback(ctx);
   const confirmation = parseRefundConfirm(ctx.match as RegExpMatchArray);
+  const settings = await ctx.deps.loyalty.get();
   try {
-    const result = await refundPurchase(ctx.deps.sql, await ctx.deps.loyalty.get(), {
+    const result = await refundPurchase(ctx.deps.sql, settings, {
       actor,
       purchaseId: confirmation.purchaseId,
       amountMinor: confirmation.amountMinor,
@@ -132,7 +133,6 @@ staffPurchaseFeature.callbackQuery(refundConfirmPattern, async (ctx) => {
     if (result.duplicate) {
       return void (await ctx.reply(ctx.t("staff-refund-duplicate", { balance: result.balance })));
     }
-    const settings = await ctx.deps.loyalty.get();
     await ctx.reply(
       ctx.t("staff-refund-done", {
         amount: formatMoney(refund.amountMinor, settings.currency, await ctx.i18n.getLocale()),
