@@ -17,6 +17,7 @@ import { startBulkPointsWorker } from "./core/loyalty/bulk-points-processing.ts"
 import { loyaltyJobs } from "./core/loyalty/scheduled-jobs.ts";
 import { LoyaltySettingsStore } from "./core/loyalty/settings-store.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
+import { QuestionBank } from "./core/questions/bank-store.ts";
 import { expireRedemptions } from "./core/rewards/expire-redemptions.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
 import type { TelegramEmulator } from "./emulator/index.ts";
@@ -98,6 +99,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // Read (and seeded from the environment, the first time) before any update arrives.
     const loyalty = new LoyaltySettingsStore(database.sql, config.loyalty);
     await loyalty.get();
+    const questions = new QuestionBank(database.sql);
 
     const inFlight = new InFlightUpdates();
     const botApi = createBotApiFetch();
@@ -113,6 +115,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       config,
       logger,
       loyalty,
+      questions,
       botInfo,
       inFlight,
     });
@@ -135,6 +138,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       sql: database.sql,
       botUsername: botInfo.username,
       loyalty,
+      questions,
       bulkPoints,
       config,
       logger,

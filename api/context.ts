@@ -5,6 +5,7 @@ import type { Sql } from "../core/db/sql.ts";
 import type { Logger } from "../core/logger.ts";
 import type { BulkPointsWorker } from "../core/loyalty/bulk-points-processing.ts";
 import type { LoyaltySettingsStore } from "../core/loyalty/settings-store.ts";
+import type { QuestionBank } from "../core/questions/bank-store.ts";
 
 /** How the bot gets updates right now: not yet, by long polling or webhook, or no more. */
 export type UpdatesStatus = "starting" | "polling" | "webhook" | "stopped";
@@ -16,6 +17,8 @@ export type ApiDeps = {
   botUsername: string;
   /** The owner's loyalty rules, cached in the process. */
   loyalty: LoyaltySettingsStore;
+  /** The question bank; the API invalidates it after a change. */
+  questions: QuestionBank;
   /** Applies bulk points runs in the background; kicked when one starts. */
   bulkPoints: Pick<BulkPointsWorker, "kick">;
   config: Config;

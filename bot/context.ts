@@ -7,6 +7,7 @@ import type { Sql } from "../core/db/sql.ts";
 import type { StaffSnapshot } from "../core/db/tables/customers.ts";
 import type { Logger } from "../core/logger.ts";
 import type { LoyaltySettingsStore } from "../core/loyalty/settings-store.ts";
+import type { QuestionBank } from "../core/questions/bank-store.ts";
 import type { PrefetchedState } from "./state-storage.ts";
 
 /** Everything the bot's features need, passed in once by createBot (no globals). */
@@ -19,6 +20,8 @@ export type BotDeps = {
   logger: Logger;
   /** The owner's loyalty rules, cached in the process (core/loyalty/settings-store.ts). */
   loyalty: LoyaltySettingsStore;
+  /** The question bank, cached in the process (core/questions/bank-store.ts). */
+  questions: QuestionBank;
 };
 
 /**

@@ -13,7 +13,7 @@ import type { Logger } from "../core/logger.ts";
 import type { OutboxPayload } from "../core/outbox/message.ts";
 import { isQuietTime, MAX_SEND_ATTEMPTS, retryDelayMs } from "../core/outbox/policy.ts";
 import { type Language, pickLanguage } from "./i18n.ts";
-import { formatMoney } from "./views/money.ts";
+import { renderPayload } from "./views/outbox-payload.ts";
 
 /**
  * Sends the outbox: every message the bot sends on its own initiative (see OutboxMessage in
@@ -132,9 +132,15 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.config.defaultLanguage,
     );
     try {
+      const { text, reply_markup } = renderPayload(
+        payload as OutboxPayload,
+        (key, vars) => deps.translate(locale, key, vars),
+        locale,
+      );
       const sent = await deps.api.sendMessage(
         Number(message.telegramId),
-        deps.translate(locale, payload.template, messageVars(payload, locale)),
+        text,
+        reply_markup ? { reply_markup } : {},
       );
       await finish("SENT", { telegramMessageId: sent.message_id });
       return undefined;
@@ -206,17 +212,4 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
       await loop;
     },
   };
-}
-
-/** The payload's variables, with its amounts of money written for the customer's language. */
-function messageVars(
-  payload: Partial<OutboxPayload>,
-  locale: string,
-): Record<string, string | number> | undefined {
-  if (!payload.money) return payload.vars;
-  const vars: Record<string, string | number> = { ...payload.vars };
-  for (const [name, minor] of Object.entries(payload.money.amounts)) {
-    vars[name] = formatMoney(minor, payload.money.currency, locale);
-  }
-  return vars;
 }

@@ -10,6 +10,14 @@ export const EventType = {
   marketingConsentChanged: "consent.marketing_changed",
   phoneVerified: "phone.verified",
   profileEdited: "profile.edited",
+  /** An answer to a question of the bank (its key and where it was given; the value is in the
+   *  profile and the answer log). */
+  questionAnswered: "question.answered",
+  questionSkipped: "question.skipped",
+  surveyStarted: "survey.started",
+  surveyFinished: "survey.finished",
+  feedbackGiven: "feedback.given",
+  feedbackAnswered: "feedback.answered",
   cardIssued: "card.issued",
   pointsCredited: "points.credited",
   referralCredited: "referral.credited",

@@ -30,7 +30,7 @@ import {
  */
 export type StepContext = Context & I18nFlavor;
 export type StepConversation = Conversation<BotContext, StepContext>;
-export type StepDeps = Pick<BotDeps, "sql" | "config" | "loyalty"> & {
+export type StepDeps = Pick<BotDeps, "sql" | "config" | "loyalty" | "questions"> & {
   /** Main-menu button texts in every language: pressing one leaves an edit. */
   menuLabels: ReadonlySet<string>;
 };

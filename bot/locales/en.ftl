@@ -435,3 +435,34 @@ staff-reward-not-found = No reward with this code — check the characters.
 btn-reward-mark-used = ✅ Mark used
 staff-reward-marked = ✅ Done: “{ $title }” handed to { $customer }. Code { $code } is now used.
 staff-reward-already-used = This code was already used on { $at } ({ $by }). The reward cannot be handed out twice.
+
+## Questions (the question bank: progressive questions and surveys)
+question-text = { $progress }{ $question }
+question-number = { $progress }{ $question }
+
+    ✍️ Type a number.
+question-date = { $progress }{ $question }
+
+    📅 Write the date like 25.12.1990.
+question-single_choice = { $progress }{ $question }
+question-multiple_choice = { $progress }{ $question }
+
+    Tick everything that applies and press "Done".
+question-yes_no = { $progress }{ $question }
+question-rating = { $progress }{ $question }
+
+    A score from 1 to 5.
+question-nps = { $progress }{ $question }
+
+    0 — not at all, 10 — definitely.
+question-phone = { $progress }{ $question }
+
+    📞 Write the number, e.g. +7 999 123-45-67.
+question-email = { $progress }{ $question }
+
+    ✉️ Write the address, e.g. anna@example.com.
+btn-question-yes = Yes
+btn-question-no = No
+btn-question-done = ✔️ Done
+btn-question-skip = Skip
+btn-question-later = Ask me later

@@ -443,3 +443,34 @@ staff-reward-not-found = Код награды не найден — прове�
 btn-reward-mark-used = ✅ Отметить использованным
 staff-reward-marked = ✅ Готово: «{ $title }» выдано клиенту { $customer }. Код { $code } погашен.
 staff-reward-already-used = Этот код уже использован { $at } ({ $by }). Второй раз выдать награду нельзя.
+
+## Questions (the question bank: progressive questions and surveys)
+question-text = { $progress }{ $question }
+question-number = { $progress }{ $question }
+
+    ✍️ Напишите число.
+question-date = { $progress }{ $question }
+
+    📅 Напишите дату так: 25.12.1990.
+question-single_choice = { $progress }{ $question }
+question-multiple_choice = { $progress }{ $question }
+
+    Отметьте всё подходящее и нажмите «Готово».
+question-yes_no = { $progress }{ $question }
+question-rating = { $progress }{ $question }
+
+    Оценка от 1 до 5.
+question-nps = { $progress }{ $question }
+
+    0 — точно нет, 10 — точно да.
+question-phone = { $progress }{ $question }
+
+    📞 Напишите номер, например +7 999 123-45-67.
+question-email = { $progress }{ $question }
+
+    ✉️ Напишите адрес, например anna@example.com.
+btn-question-yes = Да
+btn-question-no = Нет
+btn-question-done = ✔️ Готово
+btn-question-skip = Пропустить
+btn-question-later = Спросите позже

@@ -21,6 +21,12 @@ export const Permission = {
   broadcast: "broadcast",
   manageStaff: "manageStaff",
   viewAudit: "viewAudit",
+  /** The question bank, packs and surveys. */
+  manageQuestions: "manageQuestions",
+  /** Feedback items and profile analytics (they show customers' words and contacts). */
+  viewFeedback: "viewFeedback",
+  /** Answer a customer's low score from the bot, closing the item. */
+  answerFeedback: "answerFeedback",
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];
@@ -30,6 +36,7 @@ const cashier: Permission[] = [
   Permission.registerCustomer,
   Permission.recordPurchase,
   Permission.redeemReward,
+  Permission.answerFeedback,
 ];
 const manager: Permission[] = [
   ...cashier,
@@ -38,6 +45,8 @@ const manager: Permission[] = [
   Permission.mergeCustomers,
   Permission.manageRewards,
   Permission.broadcast,
+  Permission.manageQuestions,
+  Permission.viewFeedback,
 ];
 
 export const rolePermissions: Record<StaffRole, ReadonlySet<Permission>> = {

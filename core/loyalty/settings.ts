@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FeedbackSettingsSchema, QuestionSettingsSchema } from "../questions/settings.ts";
 
 /**
  * The owner's loyalty rules: one zod schema, the single source for their validation
@@ -104,6 +105,10 @@ export const LoyaltySettingsSchema = z
           { key: "gold", name: null, minSpentMinor: 3_000_000, earnPercent: 10 },
         ],
       }),
+    /** Progressive questions: pace and hours (core/questions/settings.ts). */
+    questions: QuestionSettingsSchema,
+    /** The rating after a purchase. */
+    feedback: FeedbackSettingsSchema,
   })
   .superRefine((settings, ctx) => {
     const levels = settings.tiers.levels;

@@ -11,7 +11,26 @@ export type OutboxPayload = {
    * written the way the customer's language writes money (the bot formats them when it sends).
    */
   money?: { currency: string; amounts: Record<string, string> };
+  /** Variables in the owner's words (a question, an option), in each language; Russian is the
+   *  fallback for a language left out. */
+  localized?: Record<string, OwnerText>;
+  /** Inline buttons, by rows. */
+  buttons?: OutboxButton[][];
 };
+
+/** A text the owner wrote, per language. */
+export type OwnerText = { ru: string; en?: string | undefined };
+
+/**
+ * An inline button: labelled with a message of the bot (`template`) or the owner's words
+ * (`label`), pressing it sends `data` back to the bot or opens `url`. `checked` marks a picked
+ * option of a multiple choice.
+ */
+export type OutboxButton = (
+  | { template: string; vars?: Record<string, string | number> }
+  | { label: OwnerText }
+) &
+  ({ data: string } | { url: string }) & { checked?: boolean };
 
 /** Outbox kinds, in one place: statistics and rules (service or not) go by them. */
 export const OutboxKind = {
@@ -29,6 +48,14 @@ export const OutboxKind = {
   tierReached: "tier_reached",
   /** An unused reward code expired and its points came back. */
   rewardExpired: "reward_expired",
+  /** A progressive question from the bank (one every few days; quiet hours and the cap apply). */
+  question: "question",
+  /** "How was your visit?" some time after a purchase. */
+  feedbackRequest: "feedback_request",
+  /** A low score, sent to the staff who chose to receive feedback. */
+  feedbackAlert: "feedback_alert",
+  /** A staff member's answer to a customer's feedback. */
+  feedbackReply: "feedback_reply",
 } as const;
 
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];

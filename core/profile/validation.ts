@@ -42,10 +42,8 @@ export function parsePhone(
   return { ok: false, reason: "phone_invalid" };
 }
 
-export function parseBirthday(
-  input: string,
-  now: Date,
-): Parsed<Date, "date_invalid" | "date_in_future" | "date_too_old"> {
+/** "25.12.1990", "25/12/1990", "1990-12-25": a real calendar day, as midnight UTC. */
+export function parseDate(input: string): Parsed<Date, "date_invalid"> {
   const text = input.trim();
   let day: number;
   let month: number;
@@ -63,8 +61,22 @@ export function parseBirthday(
   ) {
     return { ok: false, reason: "date_invalid" };
   }
+  return { ok: true, value: date };
+}
+
+/** The oldest birthday taken as real; an older year is a typo. */
+export const BIRTHDAY_MAX_AGE_YEARS = 120;
+
+export function parseBirthday(
+  input: string,
+  now: Date,
+): Parsed<Date, "date_invalid" | "date_in_future" | "date_too_old"> {
+  const parsed = parseDate(input);
+  if (!parsed.ok) return parsed;
+  const date = parsed.value;
   if (date.getTime() > now.getTime()) return { ok: false, reason: "date_in_future" };
-  if (now.getUTCFullYear() - year > 120) return { ok: false, reason: "date_too_old" };
+  if (now.getUTCFullYear() - date.getUTCFullYear() > BIRTHDAY_MAX_AGE_YEARS)
+    return { ok: false, reason: "date_too_old" };
   return { ok: true, value: date };
 }
 

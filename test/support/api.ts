@@ -4,6 +4,7 @@ import type { Database } from "../../core/db/database.ts";
 import { silentLogger } from "../../core/logger.ts";
 import { startBulkPointsWorker } from "../../core/loyalty/bulk-points-processing.ts";
 import { LoyaltySettingsStore } from "../../core/loyalty/settings-store.ts";
+import { QuestionBank } from "../../core/questions/bank-store.ts";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
 
@@ -14,6 +15,7 @@ export function testApi(db: Database, overrides: Partial<CreateApiOptions> = {})
     sql: db.sql,
     botUsername: "aurora_test_bot",
     loyalty: new LoyaltySettingsStore(db.sql, { welcomeBonus: 100, referralBonus: 50 }),
+    questions: new QuestionBank(db.sql),
     bulkPoints: startBulkPointsWorker({ sql: db.sql, logger: silentLogger() }),
     config: parseConfig({ ADMIN_TOKEN }),
     logger: silentLogger(),

@@ -144,13 +144,29 @@ export async function insertCustomerOnFirstStart(
 /** Columns whose values need a conversion or a cast on their way in. */
 const columnCasts: Partial<Record<keyof CustomerPatch, (param: string) => string>> = {
   attributes: (param) => `${param}::jsonb`,
+  openQuestion: (param) => `${param}::jsonb`,
+  questionSkips: (param) => `${param}::jsonb`,
   birthday: (param) => `${param}::date`,
 };
 
 function patchParam(column: keyof CustomerPatch, value: unknown): unknown {
-  if (column === "attributes") return jsonParam(value);
+  // A JSON null would be a value; no open question is SQL NULL.
+  if (column === "attributes" || column === "openQuestion" || column === "questionSkips")
+    return value === null ? null : jsonParam(value);
   if (column === "birthday" && value instanceof Date) return dateParam(value);
   return value;
+}
+
+/** `"column" = $n` for each field of `patch`, its value pushed onto `params`. */
+export function patchAssignments(patch: CustomerPatch, params: unknown[]): string[] {
+  const assignments: string[] = [];
+  for (const [column, value] of Object.entries(patch) as Array<[keyof CustomerPatch, unknown]>) {
+    if (value === undefined) continue;
+    params.push(patchParam(column, value));
+    const param = `$${params.length}`;
+    assignments.push(`"${column}" = ${columnCasts[column]?.(param) ?? param}`);
+  }
+  return assignments;
 }
 
 /**
@@ -164,13 +180,7 @@ export async function updateCustomer(
   options: { at: Date; event?: { type: EventType; data?: Record<string, unknown> } },
 ): Promise<Customer | null> {
   const params: unknown[] = [id, options.at];
-  const assignments = ['"updatedAt" = $2'];
-  for (const [column, value] of Object.entries(patch) as Array<[keyof CustomerPatch, unknown]>) {
-    if (value === undefined) continue;
-    params.push(patchParam(column, value));
-    const param = `$${params.length}`;
-    assignments.push(`"${column}" = ${columnCasts[column]?.(param) ?? param}`);
-  }
+  const assignments = ['"updatedAt" = $2', ...patchAssignments(patch, params)];
   let event = "";
   if (options.event) {
     params.push(options.event.type, jsonParam(options.event.data ?? {}));
