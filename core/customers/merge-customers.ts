@@ -266,6 +266,18 @@ function combinedProfile(kept: Customer, merged: Customer): CustomerPatch {
       ...(newer.attributes as Record<string, unknown>),
       ...(older.attributes as Record<string, unknown>),
     } as Customer["attributes"],
+    familyStatus: pick(older.familyStatus, newer.familyStatus),
+    children: pick(older.children, newer.children),
+    // The latest decision about health questions stands, as with offers.
+    ...healthConsentOf(older, newer),
+    // Questions follow the Telegram account that answers them: its switch, its open question.
+    questionsEnabled: telegram.questionsEnabled,
+    openQuestion: telegram.openQuestion,
+    questionSkips: {
+      ...(newer.questionSkips as Record<string, unknown>),
+      ...(older.questionSkips as Record<string, unknown>),
+    } as Customer["questionSkips"],
+    lastQuestionAskedAt: latestOrNull(older.lastQuestionAskedAt, newer.lastQuestionAskedAt),
     dataConsentAt: consentFrom.dataConsentAt,
     dataConsentVersion: consentFrom.dataConsentVersion,
     dataConsentDeclinedAt: null,
@@ -278,6 +290,26 @@ function combinedProfile(kept: Customer, merged: Customer): CustomerPatch {
     onboardedAt: earliest(older.onboardedAt, newer.onboardedAt),
     lastSeenAt: latest(kept.lastSeenAt, merged.lastSeenAt),
   };
+}
+
+function healthConsentOf(
+  older: Customer,
+  newer: Customer,
+): Pick<Customer, "healthConsentAt" | "healthConsentVersion" | "healthConsentDeclinedAt"> {
+  const decidedAt = (c: Customer) =>
+    Math.max(c.healthConsentAt?.getTime() ?? 0, c.healthConsentDeclinedAt?.getTime() ?? 0);
+  const from = decidedAt(newer) > decidedAt(older) ? newer : older;
+  return {
+    healthConsentAt: from.healthConsentAt,
+    healthConsentVersion: from.healthConsentVersion,
+    healthConsentDeclinedAt: from.healthConsentDeclinedAt,
+  };
+}
+
+function latestOrNull(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return latest(a, b);
 }
 
 function latest(a: Date, b: Date): Date {

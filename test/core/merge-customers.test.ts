@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../core/access/permissions.ts";
 import { findMergeCandidate } from "../../core/customers/find-merge-candidate.ts";
@@ -10,6 +11,7 @@ import { seedSettings } from "../../core/loyalty/settings.ts";
 import { attachPhone } from "../../core/onboarding/attach-phone.ts";
 import { completeOnboarding } from "../../core/onboarding/complete-onboarding.ts";
 import { giveDataConsent } from "../../core/onboarding/consent.ts";
+import { saveAnswer } from "../../core/questions/save-answer.ts";
 import { registerWalkIn } from "../../core/staff/register-walk-in.ts";
 import { openTestDatabase, testDbKind } from "../support/database.ts";
 
@@ -224,6 +226,72 @@ describe(`merging two cards of one person on ${testDbKind}`, () => {
     });
     expect(refund.balance).toBe(total - first.purchase.pointsEarned);
     expect(await ledgerMismatches()).toEqual([]);
+  });
+
+  it("moves answers, survey runs and ratings; the answered fields fill the gaps", async () => {
+    const shop = await walkIn({ at: daysAgo(30) });
+    const bot = await botCustomer({ phone: null, at: daysAgo(3) });
+    const species = await db.prisma.question.create({
+      data: {
+        id: randomUUID(),
+        key: `pet_species_${nextTelegramId}`,
+        type: "SINGLE_CHOICE",
+        text: { ru: "Кто у вас?" },
+        options: [
+          { value: "dog", label: { ru: "Собака" } },
+          { value: "cat", label: { ru: "Кошка" } },
+        ],
+      },
+    });
+    const survey = await db.prisma.survey.create({
+      data: { id: randomUUID(), slug: `pets-${nextTelegramId}`, title: { ru: "Питомцы" } },
+    });
+    await saveAnswer(db.sql, {
+      customerId: shop.customerId,
+      question: species,
+      value: "cat",
+      source: "staff",
+      consentVersion: "v1",
+    });
+    await db.prisma.surveyRun.create({
+      data: { surveyId: survey.id, customerId: shop.customerId },
+    });
+    await db.prisma.customer.update({
+      where: { id: shop.customerId },
+      data: { familyStatus: "married", children: 2 },
+    });
+    await db.prisma.customer.update({
+      where: { id: bot.customerId },
+      data: { children: 1, healthConsentAt: daysAgo(1), healthConsentVersion: "v1" },
+    });
+    const purchase = await buy(shop.customerId, 1000, daysAgo(10));
+    await db.prisma.feedback.create({
+      data: {
+        id: randomUUID(),
+        customerId: shop.customerId,
+        purchaseId: purchase.purchase.id,
+        scale: "rating",
+        score: 2,
+        status: "OPEN",
+      },
+    });
+
+    const result = await merge(bot.customerId, shop.customerId);
+    expect(result.moved).toMatchObject({ answers: 1, surveys: 1, feedback: 1 });
+    const kept = await db.prisma.customer.findUniqueOrThrow({
+      where: { id: bot.customerId },
+      include: { answers: true, surveys: true, feedback: true },
+    });
+    expect(kept.attributes).toMatchObject({ [species.key]: "cat" });
+    // The older record's answers win, the newer one fills the gaps.
+    expect(kept).toMatchObject({
+      familyStatus: "married",
+      children: 2,
+      healthConsentVersion: "v1",
+    });
+    expect(kept.answers.map((a) => a.value)).toEqual(["cat"]);
+    expect(kept.surveys.map((r) => r.surveyId)).toEqual([survey.id]);
+    expect(kept.feedback.map((f) => f.purchaseId)).toEqual([purchase.purchase.id]);
   });
 
   it("merges once however often it is confirmed, even at the same moment", async () => {

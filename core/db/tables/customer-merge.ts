@@ -43,6 +43,8 @@ export type MovedRows = {
   refunds: number;
   redemptions: number;
   answers: number;
+  surveys: number;
+  feedback: number;
   events: number;
   messages: number;
   referrals: number;
@@ -50,8 +52,8 @@ export type MovedRows = {
 
 /**
  * Gives everything `from` owns to `to`, in one statement: purchases (onto `toCardId`, so a later
- * refund moves points on the card that holds them), refunds, reward codes, survey answers,
- * the timeline, queued and sent messages, and the customers `from` referred (except `to`
+ * refund moves points on the card that holds them), refunds, reward codes, survey answers and
+ * runs, ratings and feedback, the timeline, queued and sent messages, and the customers `from` referred (except `to`
  * itself, which would become its own referrer). The audit log keeps naming who it named.
  */
 export async function moveCustomerRows(
@@ -68,6 +70,14 @@ export async function moveCustomerRows(
        UPDATE "RewardRedemption" SET "customerId" = $2 WHERE "customerId" = $1 RETURNING 1
      ), answers AS (
        UPDATE "SurveyAnswer" SET "customerId" = $2 WHERE "customerId" = $1 RETURNING 1
+     ), surveys AS (
+       -- A survey both have started stays with the kept one's run (its answers moved above).
+       UPDATE "SurveyRun" SET "customerId" = $2
+       WHERE "customerId" = $1
+         AND "surveyId" NOT IN (SELECT "surveyId" FROM "SurveyRun" WHERE "customerId" = $2)
+       RETURNING 1
+     ), feedback AS (
+       UPDATE "Feedback" SET "customerId" = $2 WHERE "customerId" = $1 RETURNING 1
      ), events AS (
        UPDATE "CustomerEvent" SET "customerId" = $2 WHERE "customerId" = $1 RETURNING 1
      ), messages AS (
@@ -80,6 +90,8 @@ export async function moveCustomerRows(
             (SELECT count(*) FROM refunds)::int AS "refunds",
             (SELECT count(*) FROM redemptions)::int AS "redemptions",
             (SELECT count(*) FROM answers)::int AS "answers",
+            (SELECT count(*) FROM surveys)::int AS "surveys",
+            (SELECT count(*) FROM feedback)::int AS "feedback",
             (SELECT count(*) FROM events)::int AS "events",
             (SELECT count(*) FROM messages)::int AS "messages",
             (SELECT count(*) FROM referrals)::int AS "referrals"`,
