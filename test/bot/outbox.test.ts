@@ -10,7 +10,7 @@ import { enqueueMessage } from "../../core/outbox/enqueue.ts";
 import { OutboxKind } from "../../core/outbox/message.ts";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness, TEST_BOT_TOKEN } from "../support/bot-harness.ts";
-import { customerOf, onboardedUser as onboard } from "../support/chat.ts";
+import { customerOf, inlineButtons, onboardedUser as onboard } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 
 /** The dispatcher's clock: real time plus an offset a test may move. */
@@ -94,6 +94,44 @@ describe(`the outbox on ${testDbKind}`, () => {
     });
     expect(row).toMatchObject({ status: "SENT", attempts: 1 });
     expect(row.telegramMessageId).toBe(messages[0]?.message_id);
+  });
+
+  it("sends the owner's words and the buttons in the customer's language", async () => {
+    const { user: english, id: englishId } = await onboardedUser(h, "en");
+    const { user: russian, id: russianId } = await onboardedUser(h, "ru");
+    const question = { ru: "Кто у вас живёт?", en: "Who lives with you?" };
+    for (const customerId of [englishId, russianId]) {
+      await enqueueMessage(h.db.sql, {
+        kind: OutboxKind.question,
+        customerId,
+        payload: {
+          template: "question-single_choice",
+          vars: { progress: "" },
+          localized: { question },
+          buttons: [
+            [{ label: { ru: "Собака", en: "Dog" }, data: "q:tok:a:0" }],
+            [{ label: { ru: "Попугай" }, data: "q:tok:a:1", checked: true }],
+            [{ template: "btn-question-later", data: "q:tok:l" }],
+          ],
+        },
+        service: false,
+        dedupeKey: `test:buttons:${customerId}`,
+      });
+    }
+    await until(nothingDue(h), "the outbox to drain");
+    const last = (user: SimulatedUser) => user.messages().at(-1);
+    expect(last(english)?.text).toBe("Who lives with you?");
+    expect(inlineButtons(last(english)).map((b) => b.text)).toEqual([
+      "Dog",
+      "✅ Попугай",
+      "Ask me later",
+    ]);
+    expect(last(russian)?.text).toBe("Кто у вас живёт?");
+    expect(inlineButtons(last(russian)).map((b) => b.text)).toEqual([
+      "Собака",
+      "✅ Попугай",
+      "Спросите позже",
+    ]);
   });
 
   it("waits out a storm of 429s for everyone, then sends each message once", async () => {
