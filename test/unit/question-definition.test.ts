@@ -113,7 +113,11 @@ describe("question messages", () => {
       (2 ** 20 - 1).toString(36),
     );
     expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-    expect(questionCallbackPattern.exec(data)?.slice(1)).toEqual(["AbCdEf012345", "t", (2 ** 20 - 1).toString(36)]);
+    expect(questionCallbackPattern.exec(data)?.slice(1)).toEqual([
+      "AbCdEf012345",
+      "t",
+      (2 ** 20 - 1).toString(36),
+    ]);
     expect(questionCallbackPattern.exec("q:tok:s")?.slice(1, 3)).toEqual(["tok", "s"]);
   });
 });
