@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { parseQuietHours, type QuietHours } from "./core/outbox/policy.ts";
+import { QUESTION_KEY_PATTERN } from "./core/questions/types.ts";
 
 /**
  * Process configuration, read once at start-up from the environment (and `.env`, if present).
@@ -98,8 +99,19 @@ const variables = {
           .map((q) => q.trim())
           .filter(Boolean),
       )
+      // Keys of the question bank (standard fields or the owner's own); a key missing from the
+      // bank is skipped at run time with a warning, since the bank can change without a restart.
       .pipe(
-        z.array(z.enum(["birthday", "gender", "city", "email"])).max(2, "at most two questions"),
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                QUESTION_KEY_PATTERN,
+                "each must be a question key: lower_snake_case, up to 32 characters",
+              ),
+          )
+          .max(2, "at most two questions"),
       )
       .default(["birthday"]),
     example: "birthday,city",

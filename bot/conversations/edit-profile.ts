@@ -1,11 +1,11 @@
-import { type EditableField, editableFields } from "../callback-data.ts";
+import { mayBeAsked } from "../../core/questions/eligibility.ts";
+import { QUESTION_KEY_PATTERN } from "../../core/questions/types.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
+import { askBankQuestion } from "./ask-question.ts";
 import { adoptLocale } from "./locale.ts";
 import {
-  askGender,
   askName,
   askPhone,
-  askTextField,
   type StepContext,
   type StepConversation,
   type StepDeps,
@@ -13,14 +13,18 @@ import {
 
 export const EDIT_PROFILE = "edit-profile";
 
-/** Changes one profile field from "Profile"; every question can be cancelled. */
+/**
+ * Changes one field from "My profile": the name, the phone, or the answer to any active
+ * question of the bank (standard or custom). Every question can be cancelled; a changed answer
+ * keeps its history in the answer log.
+ */
 export function createEditProfile(deps: StepDeps) {
   return async function editProfile(
     conversation: StepConversation,
     ctx: StepContext,
-    field: EditableField,
+    field: string,
   ): Promise<void> {
-    if (!editableFields.includes(field)) return;
+    if (typeof field !== "string" || !QUESTION_KEY_PATTERN.test(field)) return;
     await adoptLocale(conversation, ctx);
     // The customer as this update loaded them: no query of its own.
     const customerId = await conversation.external((outside) =>
@@ -36,12 +40,31 @@ export function createEditProfile(deps: StepDeps) {
           suggested: undefined,
           escape: "cancel",
         })) !== null;
-    } else if (field === "gender") {
-      saved = await askGender(conversation, ctx, deps, { customerId, escape: "cancel" });
     } else if (field === "phone") {
       saved = (await askPhone(conversation, ctx, deps, { customerId, escape: "cancel" })) !== null;
     } else {
-      saved = await askTextField(conversation, ctx, deps, { customerId, field, escape: "cancel" });
+      // A button from an older "My profile" may name a question removed since, switched off,
+      // or not to be asked (a health question without its consent).
+      const question = await conversation.external(async (outside) => {
+        const found = await deps.questions.byKey(field);
+        return found &&
+          outside.customer &&
+          mayBeAsked(outside.customer, { ...found, condition: null })
+          ? found
+          : null;
+      });
+      if (!question) {
+        await ctx.reply(ctx.t("ask-question-changed"));
+        return;
+      }
+      const result = await askBankQuestion(conversation, ctx, deps, {
+        customerId,
+        question,
+        escape: "cancel",
+        source: "profile",
+      });
+      if (result === "gone") return;
+      saved = result === "answered";
     }
     await ctx.reply(ctx.t(saved ? "profile-saved" : "profile-edit-cancelled"), {
       reply_markup: mainMenuKeyboard(ctx.t),

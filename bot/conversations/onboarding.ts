@@ -7,17 +7,18 @@ import {
   setMarketingConsent,
 } from "../../core/onboarding/consent.ts";
 import { onboardingState } from "../../core/onboarding/onboarding-state.ts";
+import { mayBeAsked } from "../../core/questions/eligibility.ts";
+import type { Question } from "../../core/questions/types.ts";
 import { cb } from "../callback-data.ts";
 import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { consentKeyboard, marketingKeyboard } from "../keyboards/onboarding.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
 import { sendCard } from "../views/card.ts";
+import { askBankQuestion } from "./ask-question.ts";
 import { adoptLocale } from "./locale.ts";
 import {
-  askGender,
   askName,
   askPhone,
-  askTextField,
   askYesNo,
   type StepContext,
   type StepConversation,
@@ -27,7 +28,8 @@ import {
 export const ONBOARDING = "onboarding";
 
 /**
- * Onboarding: consent → offers opt-in → name → phone → up to two quick questions → card.
+ * Onboarding: consent → offers opt-in → name → phone → up to two quick questions of the bank
+ * (ONBOARDING_QUESTIONS) → card.
  *
  * Every answer is saved the moment it is given, and the conversation starts by reading what is
  * already known, so /start in the middle, a restart of the bot, or a conversation that expired
@@ -35,6 +37,23 @@ export const ONBOARDING = "onboarding";
  */
 export function createOnboarding(deps: StepDeps) {
   const { sql, config } = deps;
+  const warned = new Set<string>();
+
+  /** The bank's question for a configured key, if it is there and switched on. */
+  async function optionalQuestion(key: string): Promise<Question | null> {
+    const question = await deps.questions.byKey(key);
+    if (question?.active) return question;
+    if (!warned.has(key)) {
+      // A typo in ONBOARDING_QUESTIONS or a question the owner switched off: onboarding goes on
+      // without it, and the log says so once per process.
+      warned.add(key);
+      deps.logger.warn(
+        { key },
+        "ONBOARDING_QUESTIONS names a question that is not in the bank or not active",
+      );
+    }
+    return null;
+  }
 
   return async function onboarding(
     conversation: StepConversation,
@@ -110,16 +129,21 @@ export function createOnboarding(deps: StepDeps) {
       }
     }
 
-    for (const question of config.onboarding.questions) {
-      if (answered[question]) continue;
-      if (question === "gender")
-        await askGender(conversation, ctx, deps, { customerId, escape: "skip" });
-      else
-        await askTextField(conversation, ctx, deps, {
-          customerId,
-          field: question,
-          escape: "skip",
-        });
+    for (const key of config.onboarding.questions) {
+      if (answered.includes(key)) continue;
+      const question = await conversation.external(async (outside) => {
+        const found = await optionalQuestion(key);
+        // A health question waits for its consent, a conditional one for its condition (which
+        // may be the previous answer: the customer here is as that answer saved them).
+        return found && outside.customer && !mayBeAsked(outside.customer, found) ? null : found;
+      });
+      if (!question) continue;
+      await askBankQuestion(conversation, ctx, deps, {
+        customerId,
+        question,
+        escape: question.required ? "none" : "skip",
+        source: "onboarding",
+      });
     }
 
     // The referrer's bonus message was queued with the bonus (the outbox sends it).

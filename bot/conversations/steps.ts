@@ -4,20 +4,12 @@ import type { Context, InlineKeyboard } from "grammy";
 import { attachPhone } from "../../core/onboarding/attach-phone.ts";
 import { type OnboardingState, onboardingState } from "../../core/onboarding/onboarding-state.ts";
 import { type ProfileChange, updateProfile } from "../../core/profile/update-profile.ts";
-import {
-  type Parsed,
-  parseBirthday,
-  parseCity,
-  parseEmail,
-  parseName,
-  parsePhone,
-} from "../../core/profile/validation.ts";
-import { cb, cbPatterns } from "../callback-data.ts";
+import { type Parsed, parseName, parsePhone } from "../../core/profile/validation.ts";
+import { cb } from "../callback-data.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { answerCallback, removeButtons } from "../cosmetic.ts";
 import {
   cancelKeyboard,
-  genderKeyboard,
   keepNameKeyboard,
   sharePhoneKeyboard,
   skipKeyboard,
@@ -30,7 +22,7 @@ import {
  */
 export type StepContext = Context & I18nFlavor;
 export type StepConversation = Conversation<BotContext, StepContext>;
-export type StepDeps = Pick<BotDeps, "sql" | "config" | "loyalty" | "questions"> & {
+export type StepDeps = Pick<BotDeps, "sql" | "config" | "loyalty" | "questions" | "logger"> & {
   /** Main-menu button texts in every language: pressing one leaves an edit. */
   menuLabels: ReadonlySet<string>;
 };
@@ -38,8 +30,8 @@ export type StepDeps = Pick<BotDeps, "sql" | "config" | "loyalty" | "questions">
 /** How the person may leave a question without answering it. */
 export type Escape = "none" | "skip" | "cancel";
 
-const SKIPPED = Symbol("skipped");
-type Skipped = typeof SKIPPED;
+export const SKIPPED = Symbol("skipped");
+export type Skipped = typeof SKIPPED;
 
 function escapeKeyboard(ctx: StepContext, way: Escape) {
   if (way === "skip") return skipKeyboard(ctx.t);
@@ -47,13 +39,14 @@ function escapeKeyboard(ctx: StepContext, way: Escape) {
   return undefined;
 }
 
-function isEscape(c: StepContext, way: Escape): boolean {
+/** The Skip or Cancel button of a question that may be left that way. */
+export function isEscape(c: StepContext, way: Escape): boolean {
   const data = c.callbackQuery?.data;
   return (way === "skip" && data === cb.skip) || (way === "cancel" && data === cb.cancel);
 }
 
 /** Removes the buttons from the message a button was pressed on, so it cannot be pressed again. */
-async function closeButtons(c: StepContext): Promise<void> {
+export async function closeButtons(c: StepContext): Promise<void> {
   await answerCallback(c);
   await removeButtons(c);
 }
@@ -62,7 +55,7 @@ async function closeButtons(c: StepContext): Promise<void> {
  * Waits for updates until `handle` accepts one. A button from an older message (a double tap)
  * is acknowledged silently; everything else `handle` rejects has already been answered by it.
  */
-async function collect<T>(
+export async function collect<T>(
   conversation: StepConversation,
   handle: (c: StepContext) => Promise<T | undefined>,
   leave?: (c: StepContext) => boolean,
@@ -77,11 +70,11 @@ async function collect<T>(
   }
 }
 
-// Callback data of menu features (history pages, profile edits, settings, my data).
-const menuCallback = /^(history|edit|language|settings|data):/;
+// Callback data of menu features (history pages, profile edits and pages, settings, my data).
+const menuCallback = /^(history|edit|profile|language|settings|data):/;
 
 /** In an edit started from the menu, using the menu or a command means "never mind". */
-function leavesEdit(deps: StepDeps, way: Escape) {
+export function leavesEdit(deps: StepDeps, way: Escape) {
   if (way !== "cancel") return undefined;
   return (c: StepContext): boolean => {
     const text = c.message?.text;
@@ -91,7 +84,7 @@ function leavesEdit(deps: StepDeps, way: Escape) {
 }
 
 /** Answers a callback query that this step does not expect; returns true if it was one. */
-async function ignoreStaleButton(c: StepContext): Promise<boolean> {
+export async function ignoreStaleButton(c: StepContext): Promise<boolean> {
   if (!c.callbackQuery) return false;
   await answerCallback(c);
   return true;
@@ -294,71 +287,4 @@ export async function askPhone(
     );
     return { customerId: result.state.customerId, state: result.state };
   }
-}
-
-type TextField = "birthday" | "city" | "email";
-
-function parseTextField(field: TextField, text: string, now: Date): Parsed<ProfileChange, string> {
-  const parsed =
-    field === "birthday"
-      ? parseBirthday(text, now)
-      : field === "city"
-        ? parseCity(text)
-        : parseEmail(text);
-  if (!parsed.ok) return parsed;
-  return { ok: true, value: { field, value: parsed.value } as ProfileChange };
-}
-
-const textPrompts: Record<TextField, string> = {
-  birthday: "onboarding-birthday",
-  city: "onboarding-city",
-  email: "onboarding-email",
-};
-
-/** Birthday, city or e-mail: typed text, validated, saved. Returns false when skipped. */
-export async function askTextField(
-  conversation: StepConversation,
-  ctx: StepContext,
-  deps: StepDeps,
-  options: { customerId: string; field: TextField; escape: Escape },
-): Promise<boolean> {
-  const keyboard = escapeKeyboard(ctx, options.escape);
-  await ctx.reply(ctx.t(textPrompts[options.field]), keyboard ? { reply_markup: keyboard } : {});
-  const now = await conversation.now();
-  const answer = await collectAnswer(conversation, deps, options.escape, async (c) => {
-    if (await ignoreStaleButton(c)) return undefined;
-    // Dates do not survive the JSON round trip of conversation state; keep the raw text.
-    return parsedText(c, (text) => {
-      const parsed = parseTextField(options.field, text, new Date(now));
-      return parsed.ok ? { ok: true, value: text } : parsed;
-    });
-  });
-  if (answer === SKIPPED) return false;
-  const parsed = parseTextField(options.field, answer, new Date(now));
-  if (parsed.ok) await saveProfile(conversation, deps, options.customerId, parsed.value);
-  return true;
-}
-
-export async function askGender(
-  conversation: StepConversation,
-  ctx: StepContext,
-  deps: StepDeps,
-  options: { customerId: string; escape: Escape },
-): Promise<boolean> {
-  await ctx.reply(ctx.t("onboarding-gender"), {
-    reply_markup: genderKeyboard(ctx.t, options.escape),
-  });
-  const answer = await collectAnswer(conversation, deps, options.escape, async (c) => {
-    const match = cbPatterns.gender.exec(c.callbackQuery?.data ?? "");
-    if (match?.[1]) {
-      await closeButtons(c);
-      return match[1] as "FEMALE" | "MALE" | "OTHER";
-    }
-    if (await ignoreStaleButton(c)) return undefined;
-    await c.reply(c.t("press-button-hint"));
-    return undefined;
-  });
-  if (answer === SKIPPED) return false;
-  await saveProfile(conversation, deps, options.customerId, { field: "gender", value: answer });
-  return true;
 }

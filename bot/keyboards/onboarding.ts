@@ -36,14 +36,3 @@ export function skipKeyboard(t: T): InlineKeyboard {
 export function cancelKeyboard(t: T): InlineKeyboard {
   return new InlineKeyboard().text(t("btn-cancel"), cb.cancel);
 }
-
-export function genderKeyboard(t: T, way: "none" | "skip" | "cancel"): InlineKeyboard {
-  const keyboard = new InlineKeyboard()
-    .text(t("btn-gender-female"), cb.gender("FEMALE"))
-    .text(t("btn-gender-male"), cb.gender("MALE"))
-    .row()
-    .text(t("btn-gender-other"), cb.gender("OTHER"));
-  if (way === "skip") keyboard.row().text(t("btn-skip"), cb.skip);
-  if (way === "cancel") keyboard.row().text(t("btn-cancel"), cb.cancel);
-  return keyboard;
-}

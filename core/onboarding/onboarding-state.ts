@@ -1,4 +1,5 @@
 import type { Customer } from "../db/client.ts";
+import { currentAnswer, standardFieldKeys } from "../questions/standard-fields.ts";
 
 /**
  * What onboarding still needs from a person. Plain JSON on purpose: conversations persist the
@@ -11,8 +12,15 @@ export type OnboardingState = {
   marketingAnswered: boolean;
   name: string | null;
   phone: string | null;
-  answered: { birthday: boolean; gender: boolean; city: boolean; email: boolean };
+  /** Keys of the question bank (standard fields and custom attributes) already answered. */
+  answered: string[];
 };
+
+/** Every key the customer has an answer for, standard or custom. */
+export function answeredKeys(c: Customer): string[] {
+  const custom = Object.keys((c.attributes as Record<string, unknown> | null) ?? {});
+  return [...standardFieldKeys, ...custom].filter((key) => currentAnswer(c, key) !== undefined);
+}
 
 export function onboardingState(c: Customer): OnboardingState {
   return {
@@ -22,11 +30,6 @@ export function onboardingState(c: Customer): OnboardingState {
     marketingAnswered: c.marketingConsentAt !== null,
     name: c.name,
     phone: c.phone,
-    answered: {
-      birthday: c.birthday !== null,
-      gender: c.gender !== null,
-      city: c.city !== null,
-      email: c.email !== null,
-    },
+    answered: answeredKeys(c),
   };
 }

@@ -15,10 +15,15 @@ export async function deleteCustomerData(
   options: { customerId: string; now?: Date },
 ): Promise<{ telegramId: string | null }> {
   const now = options.now ?? new Date();
+  // Loaded here, not with the module: start-up loads no Prisma (the bot's hot path has none).
+  const { Prisma } = await import("../db/client.ts");
   return db.$transaction(async (tx) => {
     const customer = await tx.customer.findUnique({ where: { id: options.customerId } });
     if (!customer) throw new AppError("not_found", "Customer not found");
     await tx.surveyAnswer.deleteMany({ where: { customerId: customer.id } });
+    await tx.surveyRun.deleteMany({ where: { customerId: customer.id } });
+    // A rating's comment is the customer's own words; the visit it rated stays as a purchase.
+    await tx.feedback.deleteMany({ where: { customerId: customer.id } });
     await tx.outboxMessage.deleteMany({ where: { customerId: customer.id } });
     await tx.customerEvent.deleteMany({ where: { customerId: customer.id } });
     await tx.customer.updateMany({
@@ -42,6 +47,8 @@ export async function deleteCustomerData(
       where: { id: customer.id },
       data: {
         ...erasedIdentity(now),
+        // Prisma writes SQL NULL into a JSON column only when told so.
+        openQuestion: Prisma.DbNull,
         source: null,
         // The old code may be printed on a friend's screenshot; it must not lead here any more.
         referralCode: `DEL${generateReferralCode(12)}`,

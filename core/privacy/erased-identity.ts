@@ -26,8 +26,18 @@ export function erasedIdentity(at: Date) {
     gender: null,
     city: null,
     interests: [],
+    familyStatus: null,
+    children: null,
     tags: [],
     attributes: {},
+    healthConsentAt: null,
+    healthConsentVersion: null,
+    healthConsentDeclinedAt: null,
+    // Nothing is asked of someone who is gone, and nothing half-asked is kept.
+    questionsEnabled: false,
+    openQuestion: null,
+    questionSkips: {},
+    lastQuestionAskedAt: null,
     marketingConsent: false,
     referrerId: null,
   } as const satisfies CustomerPatch;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { inlineButtons } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
+import { ensureQuestions, petShopQuestions } from "../support/questions.ts";
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -12,7 +14,21 @@ beforeAll(async () => {
       PRIVACY_POLICY_URL: "https://example.com/privacy",
     },
   });
+  await ensureQuestions(
+    h,
+    petShopQuestions.filter((q) => q.key === "gender" || q.key === "city"),
+  );
 });
+
+/** The bank's question text and the label of one of its options, in Russian. */
+async function bankQuestion(key: string, value?: string) {
+  const question = await h.db.prisma.question.findUniqueOrThrow({ where: { key } });
+  const options = question.options as Array<{ value: string; label: { ru: string } }>;
+  return {
+    text: (question.text as { ru: string }).ru,
+    label: options.find((o) => o.value === value)?.label.ru ?? "",
+  };
+}
 afterAll(async () => {
   await h?.close();
 });
@@ -39,11 +55,14 @@ describe(`onboarding as the owner configured it, on ${testDbKind}`, () => {
     expect(user.messages().at(-2)?.text).toBe(
       "Хорошо, продолжим без телефона. Его можно добавить позже в профиле.",
     );
-    expect(user.lastMessage()?.text).toBe("Укажите, пожалуйста, пол:");
-    await user.sendText("женский");
-    expect(user.lastMessage()?.text).toBe("Пожалуйста, нажмите одну из кнопок выше.");
-    await user.pressButton("Женский");
-    expect(user.lastMessage()?.text).toBe("Из какого вы города?");
+    // The questions are the bank's: the gender with its options and Skip, then the city.
+    const gender = await bankQuestion("gender", "FEMALE");
+    expect(user.lastMessage()?.text).toBe(gender.text);
+    expect(inlineButtons(user.lastMessage()).at(-1)?.text).toBe("Пропустить");
+    await user.sendText("инопланетный");
+    expect(user.lastMessage()?.text).toBe("Такого варианта нет в списке — нажмите одну из кнопок.");
+    await user.pressButton(gender.label);
+    expect(user.lastMessage()?.text).toBe((await bankQuestion("city")).text);
     await user.sendText("Казань");
 
     const customer = await h.db.prisma.customer.findUniqueOrThrow({

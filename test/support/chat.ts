@@ -49,7 +49,14 @@ export async function onboardedUser(
   await user.pressReplyButton(
     language_code === "en" ? "📱 Share my phone number" : "📱 Поделиться номером",
   );
-  await user.pressButton({ data: "step:skip" });
+  // The optional questions (ONBOARDING_QUESTIONS from the bank), skipped while one is asked.
+  for (let i = 0; i < 2; i++) {
+    const skip = inlineButtons(user.lastMessage()).some(
+      (b) => "callback_data" in b && b.callback_data === "step:skip",
+    );
+    if (!skip) break;
+    await user.pressButton({ data: "step:skip" });
+  }
   const customer = await customerOf(h.db, user);
   if (customer?.status !== "ACTIVE") throw new Error(`user ${profile.id} was not onboarded`);
   return { user, customerId: customer.id };

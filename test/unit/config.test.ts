@@ -65,6 +65,19 @@ describe("configuration", () => {
     expect(lines.find((l) => l.startsWith("DATABASE_URL:"))).toMatch(/postgres/);
   });
 
+  it("takes onboarding questions as keys of the question bank, at most two", () => {
+    expect(parseConfig({}).onboarding.questions).toEqual(["birthday"]);
+    expect(
+      parseConfig({ ONBOARDING_QUESTIONS: "pet_species, birthday" }).onboarding.questions,
+    ).toEqual(["pet_species", "birthday"]);
+    expect(problems({ ONBOARDING_QUESTIONS: "Pet Species" })[0]).toMatch(
+      /^ONBOARDING_QUESTIONS: each must be a question key: lower_snake_case.*Example: ONBOARDING_QUESTIONS=birthday,city/,
+    );
+    expect(problems({ ONBOARDING_QUESTIONS: "birthday,city,email" })[0]).toMatch(
+      /^ONBOARDING_QUESTIONS: at most two questions/,
+    );
+  });
+
   it("never echoes secrets back, even wrong ones", () => {
     const lines = problems({ BOT_TOKEN: "not-a-token-secret-value", ADMIN_TOKEN: "short-secret" });
     expect(lines.join("\n")).not.toContain("not-a-token-secret-value");

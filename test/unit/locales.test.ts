@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { AmountProblem } from "../../core/loyalty/money.ts";
 import { TierKeys } from "../../core/loyalty/settings.ts";
+import { standardFieldKeys } from "../../core/questions/standard-fields.ts";
 import { PointsKind } from "../../prisma/generated/enums.ts";
 
 const botDir = fileURLToPath(new URL("../../bot", import.meta.url));
@@ -61,7 +62,21 @@ describe("translations", () => {
       ...TierKeys.slice(1).map((t) => `tier-reached-${t}`),
       ...Object.values(PointsKind).map((k) => `history-kind-${k}`),
       ...amountProblems.map((p) => `staff-amount-${p}`),
-      ...["FEMALE", "MALE", "OTHER"].map((g) => `gender-${g}`),
+      ...standardFieldKeys.map((k) => `profile-field-${k}`),
+      // Refusals of answers to the bank's questions (core/questions/answer-value.ts).
+      ...[
+        "text_empty",
+        "text_too_long",
+        "number_invalid",
+        "number_not_integer",
+        "number_out_of_range",
+        "date_out_of_range",
+        "scale_out_of_range",
+        "option_unknown",
+        "choose_at_least_one",
+        "press_button",
+        "text_expected",
+      ].map((r) => `invalid-${r}`),
     ];
     expect(dynamic.filter((k) => !ru.has(k) || !en.has(k))).toEqual([]);
   });

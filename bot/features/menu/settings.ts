@@ -1,6 +1,7 @@
 import { hears } from "@grammyjs/i18n";
 import { Composer, InlineKeyboard } from "grammy";
 import { setMarketingConsent } from "../../../core/onboarding/consent.ts";
+import { setQuestionsEnabled } from "../../../core/profile/question-preference.ts";
 import { updateProfile } from "../../../core/profile/update-profile.ts";
 import { cb, cbPatterns } from "../../callback-data.ts";
 import type { BotContext } from "../../context.ts";
@@ -14,8 +15,12 @@ const chats = settingsFeature.chatType("private");
 
 function settingsView(ctx: BotContext) {
   const subscribed = ctx.customer?.marketingConsent === true;
+  const questions = ctx.customer?.questionsEnabled !== false;
   return {
-    text: ctx.t("settings-view", { marketing: subscribed ? "yes" : "no" }),
+    text: ctx.t("settings-view", {
+      marketing: subscribed ? "yes" : "no",
+      questions: questions ? "yes" : "no",
+    }),
     keyboard: new InlineKeyboard()
       .text(ctx.t("btn-language-ru"), cb.language("ru"))
       .text(ctx.t("btn-language-en"), cb.language("en"))
@@ -23,6 +28,11 @@ function settingsView(ctx: BotContext) {
       .text(
         ctx.t(subscribed ? "btn-marketing-off" : "btn-marketing-on"),
         cb.marketingToggle(!subscribed),
+      )
+      .row()
+      .text(
+        ctx.t(questions ? "btn-questions-off" : "btn-questions-on"),
+        cb.questionsToggle(!questions),
       ),
   };
 }
@@ -72,5 +82,17 @@ chats.callbackQuery(
     const { text, keyboard } = settingsView(ctx);
     await bestEffort(() => ctx.editMessageText(text, { reply_markup: keyboard }));
     await ctx.reply(ctx.t(granted ? "settings-marketing-on" : "settings-marketing-off"));
+  }),
+);
+
+chats.callbackQuery(
+  cbPatterns.questionsToggle,
+  withCard(async (ctx) => {
+    const enabled = ctx.match[1] === "on";
+    await answerCallback(ctx);
+    ctx.customer = await setQuestionsEnabled(ctx.deps.sql, { customer: ctx.customer, enabled });
+    const { text, keyboard } = settingsView(ctx);
+    await bestEffort(() => ctx.editMessageText(text, { reply_markup: keyboard }));
+    await ctx.reply(ctx.t(enabled ? "settings-questions-on" : "settings-questions-off"));
   }),
 );
