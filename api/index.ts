@@ -2,16 +2,20 @@ import { Hono } from "hono";
 import { requireAuth } from "./auth.ts";
 import type { ApiDeps, ApiEnv } from "./context.ts";
 import { createErrorHandler, type ErrorBody, notFound } from "./errors.ts";
+import { analyticsRoutes } from "./routes/analytics.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { customerMergeRoutes } from "./routes/customer-merge.ts";
 import { customerPointsRoutes } from "./routes/customer-points.ts";
 import { customerRoutes } from "./routes/customers.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { pointsRoutes } from "./routes/points.ts";
 import { purchaseRoutes } from "./routes/purchases.ts";
+import { questionRoutes } from "./routes/questions.ts";
 import { rewardRoutes } from "./routes/rewards.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { surveyRoutes } from "./routes/surveys.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 
 export type { ApiDeps, UpdatesStatus } from "./context.ts";
@@ -59,6 +63,10 @@ export function createApi(options: CreateApiOptions) {
   api.route("/tokens", tokenRoutes(deps));
   api.route("/staff", staffRoutes(deps));
   api.route("/audit", auditRoutes(deps));
+  api.route("/questions", questionRoutes(deps));
+  api.route("/surveys", surveyRoutes(deps));
+  api.route("/feedback", feedbackRoutes(deps));
+  api.route("/analytics", analyticsRoutes(deps));
   app.route("/api", api);
   return app;
 }

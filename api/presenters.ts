@@ -55,7 +55,11 @@ export function presentCustomer(customer: Customer & { card?: LoyaltyCard | null
     gender: customer.gender,
     city: customer.city,
     interests: customer.interests,
+    familyStatus: customer.familyStatus,
+    children: customer.children,
     tags: customer.tags,
+    // Custom answers, typed as stored (core/questions/types.ts AnswerValue): a number stays a
+    // number, a date is "YYYY-MM-DD", a multiple choice a list of option values.
     attributes: customer.attributes,
     consent: {
       data: customer.dataConsentAt

@@ -2,6 +2,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { getCustomerProfile } from "../../core/customers/get-customer-profile.ts";
 import { listCustomers } from "../../core/customers/list-customers.ts";
+import { selectLatestAnswers } from "../../core/db/tables/answers.ts";
+import { selectQuestions } from "../../core/db/tables/questions.ts";
+import { customerCompleteness } from "../../core/questions/completeness.ts";
 import type { ApiDeps, ApiEnv } from "../context.ts";
 import { presentCustomer, presentEvent, presentLedgerEntry, presentTier } from "../presenters.ts";
 import { validate } from "../validation.ts";
@@ -28,10 +31,19 @@ export function customerRoutes(deps: ApiDeps) {
     })
     .get("/:id", validate("param", idParam), async (c) => {
       const customer = await getCustomerProfile(deps.db, c.req.valid("param").id);
+      const [completeness, answers] = await Promise.all([
+        customerCompleteness(deps.sql, customer.id, await selectQuestions(deps.sql)),
+        selectLatestAnswers(deps.sql, customer.id),
+      ]);
       return c.json({
         customer: {
           ...presentCustomer(customer),
           tier: presentTier(await deps.loyalty.get(), customer),
+          completeness,
+          answers: answers.map((answer) => ({
+            ...answer,
+            answeredAt: answer.answeredAt.toISOString(),
+          })),
         },
         ledger: customer.ledger.map(presentLedgerEntry),
         timeline: customer.events.map(presentEvent),

@@ -65,3 +65,26 @@ export async function insertAnswer(
   );
   return row ?? null;
 }
+
+export type LatestAnswer = {
+  key: string;
+  value: unknown;
+  source: string;
+  surveyId: string | null;
+  answeredAt: Date;
+};
+
+/** The customer's latest answer to each question of the bank, the newest first. */
+export async function selectLatestAnswers(sql: Sql, customerId: string): Promise<LatestAnswer[]> {
+  return sql.query<LatestAnswer>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (a."questionId") q."key", a."value", a."source", a."surveyId",
+              a."createdAt" AS "answeredAt"
+       FROM "SurveyAnswer" a JOIN "Question" q ON q."id" = a."questionId"
+       WHERE a."customerId" = $1
+       ORDER BY a."questionId", a."createdAt" DESC, a."id" DESC
+     ) latest
+     ORDER BY "answeredAt" DESC, "key"`,
+    [customerId],
+  );
+}
