@@ -10,24 +10,28 @@ export const cb = {
   nameKeep: "name:keep",
   skip: "step:skip",
   cancel: "step:cancel",
-  gender: (g: "FEMALE" | "MALE" | "OTHER") => `gender:${g}`,
   historyPage: (page: number) => `history:${page}`,
-  editField: (field: EditableField) => `edit:${field}`,
+  /** "name", "phone" or a key of the question bank (at most 32 characters). */
+  editField: (field: string) => `edit:${field}`,
+  profilePage: (page: number) => `profile:${page}`,
   language: (lang: "ru" | "en") => `language:${lang}`,
   marketingToggle: (on: boolean) => `settings:marketing:${on ? "on" : "off"}`,
+  questionsToggle: (on: boolean) => `settings:questions:${on ? "on" : "off"}`,
   dataExport: "data:export",
   dataDelete: "data:delete",
   dataDeleteConfirm: "data:delete:confirm",
   dataDeleteCancel: "data:delete:cancel",
+  /** Start or resume a survey from "Questions for you" (a slug fits the 64 bytes). */
+  survey: (slug: string) => `survey:${slug}`,
 } as const;
 
-export const editableFields = ["name", "phone", "birthday", "gender", "city", "email"] as const;
-export type EditableField = (typeof editableFields)[number];
-
 export const cbPatterns = {
-  gender: /^gender:(FEMALE|MALE|OTHER)$/,
   historyPage: /^history:(\d{1,4})$/,
-  editField: /^edit:(name|phone|birthday|gender|city|email)$/,
+  // The same shape as a question key (core/questions/types.ts QUESTION_KEY_PATTERN).
+  editField: /^edit:([a-z][a-z0-9_]{0,31})$/,
+  profilePage: /^profile:(\d{1,3})$/,
   language: /^language:(ru|en)$/,
   marketingToggle: /^settings:marketing:(on|off)$/,
+  questionsToggle: /^settings:questions:(on|off)$/,
+  survey: /^survey:([A-Za-z0-9_-]{1,57})$/,
 } as const;

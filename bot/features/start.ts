@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { parseStartPayload } from "../../core/customers/deep-link.ts";
 import { registerBotStart } from "../../core/customers/register-bot-start.ts";
 import { cardSummary } from "../../core/loyalty/card-summary.ts";
 import type { BotContext } from "../context.ts";
@@ -7,6 +8,7 @@ import { mainMenuKeyboard } from "../keyboards/main-menu.ts";
 import { isActiveStaff } from "../staff.ts";
 import { telegramIdentity } from "../telegram-identity.ts";
 import { showCard } from "./menu/card.ts";
+import { beginSurvey } from "./questions.ts";
 
 /**
  * Installed before the conversations: /start always wins over a question in progress. The
@@ -37,6 +39,11 @@ export async function startAsCustomer(ctx: BotContext, payload: string): Promise
   ctx.customer = customer;
   await ctx.i18n.renegotiateLocale();
 
+  const survey = parseStartPayload(payload);
+  if (kind === "returning" && survey.kind === "survey") {
+    await beginSurvey(ctx, survey.slug);
+    return;
+  }
   if (kind === "returning") {
     const card = ctx.card ? cardSummary(await ctx.deps.loyalty.get(), customer, ctx.card) : null;
     const name = customer.name ?? ctx.from.first_name;
@@ -59,5 +66,7 @@ export async function startAsCustomer(ctx: BotContext, payload: string): Promise
         ? "start-declined-again"
         : "start-welcome";
   await ctx.reply(ctx.t(key, { business: ctx.deps.config.businessName }));
+  // Nothing is remembered: the link, opened again with a card, starts the survey.
+  if (survey.kind === "survey") await ctx.reply(ctx.t("survey-after-onboarding"));
   await ctx.conversation.enter(ONBOARDING);
 }

@@ -15,9 +15,10 @@ export function mainMenuKeyboard(t: T, options: { staff?: boolean } = {}): Keybo
     .text(t("menu-history"))
     .text(t("menu-profile"))
     .row()
+    .text(t("menu-questions"))
     .text(t("menu-invite"))
-    .text(t("menu-settings"))
     .row()
+    .text(t("menu-settings"))
     .text(t("menu-data"));
   if (options.staff) keyboard.text(t("menu-staff-mode"));
   return keyboard.resized().persistent();
@@ -42,6 +43,7 @@ export const menuKeys = [
   "menu-rewards",
   "menu-history",
   "menu-profile",
+  "menu-questions",
   "menu-invite",
   "menu-settings",
   "menu-data",

@@ -12,6 +12,8 @@ export type StartPayload =
   | { kind: "card"; number: string }
   /** A reward code's QR code: staff scanning it open the code to mark it used (core/rewards). */
   | { kind: "reward"; code: string }
+  /** A survey to take: t.me/<bot>?start=survey_<slug> (core/surveys). */
+  | { kind: "survey"; slug: string }
   | { kind: "none" };
 
 const validPayload = /^[A-Za-z0-9_-]{1,64}$/;
@@ -29,6 +31,8 @@ export function parseStartPayload(raw: string | undefined): StartPayload {
   if (card?.[1]) return { kind: "card", number: card[1] };
   const reward = /^reward_([A-Za-z0-9]{8})$/.exec(payload);
   if (reward?.[1]) return { kind: "reward", code: reward[1].toUpperCase() };
+  const survey = /^survey_([A-Za-z0-9_-]{1,57})$/.exec(payload);
+  if (survey?.[1]) return { kind: "survey", slug: survey[1] };
   return { kind: "none" };
 }
 
