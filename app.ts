@@ -18,6 +18,8 @@ import { loyaltyJobs } from "./core/loyalty/scheduled-jobs.ts";
 import { LoyaltySettingsStore } from "./core/loyalty/settings-store.ts";
 import { purgeStaleBotState } from "./core/maintenance/purge-stale-bot-state.ts";
 import { QuestionBank } from "./core/questions/bank-store.ts";
+import { ensureDefaultPack } from "./core/questions/packs.ts";
+import { questionJobs } from "./core/questions/scheduled-jobs.ts";
 import { expireRedemptions } from "./core/rewards/expire-redemptions.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
 import type { TelegramEmulator } from "./emulator/index.ts";
@@ -99,7 +101,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // Read (and seeded from the environment, the first time) before any update arrives.
     const loyalty = new LoyaltySettingsStore(database.sql, config.loyalty);
     await loyalty.get();
+    // A new business starts with the generic pack; the owner picks another or edits it.
+    await ensureDefaultPack(database.sql);
     const questions = new QuestionBank(database.sql);
+    // Read once now, like the settings: the first update that asks a question (onboarding's
+    // birthday, "My profile") then costs no statement of its own.
+    await questions.all();
 
     const inFlight = new InFlightUpdates();
     const botApi = createBotApiFetch();
@@ -170,6 +177,13 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           },
         },
         ...loyaltyJobs({ sql: database.sql, loyalty, timeZone: config.timeZone, logger }),
+        ...questionJobs({
+          sql: database.sql,
+          loyalty,
+          questions,
+          timeZone: config.timeZone,
+          logger,
+        }),
         {
           // Unused reward codes past their date: points back to the card, stock back on the shelf.
           name: "expire-reward-codes",

@@ -11,6 +11,7 @@ import { blockedDetector } from "./blocked-detector.ts";
 import { chatKey } from "./chat-key.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
+import { createFeedbackReply, FEEDBACK_REPLY } from "./conversations/feedback-reply.ts";
 import { conversationLocale } from "./conversations/locale.ts";
 import { createMergeCards, MERGE_CARDS } from "./conversations/merge-cards.ts";
 import { createOnboarding, ONBOARDING } from "./conversations/onboarding.ts";
@@ -19,6 +20,7 @@ import { createStaffRefund, STAFF_REFUND } from "./conversations/staff-refund.ts
 import type { StepContext } from "./conversations/steps.ts";
 import { createWalkIn, WALK_IN } from "./conversations/walk-in.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
+import { feedbackFeature } from "./features/feedback.ts";
 import { helpFeature } from "./features/help.ts";
 import { cardFeature } from "./features/menu/card.ts";
 import { historyFeature } from "./features/menu/history.ts";
@@ -27,6 +29,7 @@ import { myDataFeature } from "./features/menu/my-data.ts";
 import { profileFeature } from "./features/menu/profile.ts";
 import { rewardsFeature } from "./features/menu/rewards.ts";
 import { settingsFeature } from "./features/menu/settings.ts";
+import { questionsFeature } from "./features/questions.ts";
 import { staffInviteFeature } from "./features/staff/invite.ts";
 import { staffLookupFeature, staffStartFeature } from "./features/staff/lookup.ts";
 import { staffMergeFeature } from "./features/staff/merge.ts";
@@ -54,7 +57,7 @@ export const allowedUpdates = ["message", "callback_query", "my_chat_member"] as
  * Bump when a conversation's code changes so that state saved by the old code is not replayed
  * into the new one (those conversations restart instead).
  */
-export const CONVERSATIONS_VERSION = 2;
+export const CONVERSATIONS_VERSION = 3;
 
 /**
  * A question left unanswered this long is dropped; the next /start resumes from what was saved.
@@ -159,6 +162,13 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       ...inside,
     }),
   );
+  // Staff answering a customer's low score.
+  protectedBot.use(
+    createConversation<BotContext, StepContext>(createFeedbackReply(stepDeps), {
+      id: FEEDBACK_REPLY,
+      ...inside,
+    }),
+  );
   // At the till: registering a walk-in, and merging two cards of one person.
   protectedBot.use(
     createConversation<BotContext, StepContext>(createWalkIn(stepDeps), { id: WALK_IN, ...inside }),
@@ -180,10 +190,15 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(settingsFeature);
   protectedBot.use(myDataFeature);
   protectedBot.use(rewardsFeature);
+  // After the menus (a menu button is never a comment), before the progressive questions.
+  protectedBot.use(feedbackFeature);
   protectedBot.use(staffPurchaseFeature);
   protectedBot.use(staffWalkInFeature);
   protectedBot.use(staffMergeFeature);
   protectedBot.use(staffRewardFeature);
+  // After every other feature (menu buttons and commands are never answers), before the staff
+  // lookup (staff answer their own questions with buttons; what they type is a lookup).
+  protectedBot.use(questionsFeature);
   protectedBot.use(staffLookupFeature);
   protectedBot.use(unhandledFeature);
   return bot;

@@ -14,6 +14,8 @@ export const EventType = {
    *  profile and the answer log). */
   questionAnswered: "question.answered",
   questionSkipped: "question.skipped",
+  /** "Questions from us" switched on or off in Settings. */
+  questionsPreferenceChanged: "questions.preference_changed",
   surveyStarted: "survey.started",
   surveyFinished: "survey.finished",
   feedbackGiven: "feedback.given",

@@ -55,15 +55,6 @@ onboarding-phone-needs-staff =
 onboarding-phone-merged =
     We found you in our records by your phone number — your purchase history is kept.
 onboarding-phone-saved = Thank you, the number is saved.
-onboarding-birthday =
-    When is your birthday? We'll send you a gift 🎁
-    Write the date as DD.MM.YYYY, e.g. 25.12.1990.
-onboarding-gender = Your gender, please:
-btn-gender-female = Female
-btn-gender-male = Male
-btn-gender-other = Prefer not to say
-onboarding-city = Which city are you from?
-onboarding-email = Your e-mail for receipts and news:
 onboarding-card-ready = Done! Your loyalty card is issued 🎉
 onboarding-welcome-bonus = { points } have been added to your card as a gift.
 onboarding-phone-skipped = All right, we'll go on without a phone number. You can add it later in your profile.
@@ -78,6 +69,17 @@ invalid-date_in_future = That date has not come yet. Please check the year.
 invalid-date_too_old = The year looks like a typo. Write the date like 25.12.1990.
 invalid-city_invalid = Please write the city name in letters, e.g. London.
 invalid-email_invalid = That does not look like an e-mail. Example: anna@example.com
+invalid-text_empty = The answer cannot be empty. Please write it as text.
+invalid-text_too_long = That is too long — at most { $max } characters.
+invalid-number_invalid = That does not look like a number. Please write digits only, e.g. 3.
+invalid-number_not_integer = A whole number, please, e.g. 2.
+invalid-number_out_of_range = A number from { $min } to { $max }, please.
+invalid-date_out_of_range = A date from { $from } to { $to }, please.
+invalid-scale_out_of_range = A score from { $min } to { $max }, please — press a button.
+invalid-option_unknown = That is not one of the options — please press one of the buttons.
+invalid-choose_at_least_one = Tick at least one option, then press "Done".
+invalid-press_button = Please press one of the buttons.
+invalid-text_expected = Please answer with text.
 
 ## Card
 card-caption =
@@ -118,26 +120,23 @@ btn-prev = ◀️ Back
 btn-next = Next ▶️
 
 ## Profile
-profile-view =
-    👤 Your profile
-    Name: { $name }
-    Phone: { $phone }
-    Birthday: { $birthday }
-    Gender: { $gender }
-    City: { $city }
-    E-mail: { $email }
+profile-title = 👤 Your profile
+profile-field-name = Name
+profile-field-phone = Phone
+profile-field-birthday = Birthday
+profile-field-gender = Gender
+profile-field-city = City
+profile-field-email = E-mail
+profile-field-interests = Interests
+profile-field-family_status = Family status
+profile-field-children = Children
+profile-field-health_consent = Consent to health questions
 profile-edit-hint = What would you like to change?
-btn-edit-name = Name
-btn-edit-phone = Phone
-btn-edit-birthday = Birthday
-btn-edit-city = City
-btn-edit-gender = Gender
-gender-FEMALE = female
-gender-MALE = male
-gender-OTHER = not specified
-btn-edit-email = E-mail
 profile-saved = Saved ✅
 profile-edit-cancelled = Change cancelled.
+answer-yes = Yes
+answer-no = No
+ask-question-changed = This question has changed or is no longer asked. Please open "Profile" again.
 
 ## Invite
 invite-text =
@@ -155,6 +154,10 @@ settings-view =
         [yes] on
        *[no] off
     }
+    Questions from us: { $questions ->
+        [yes] on
+       *[no] off
+    }
 btn-language-ru = 🇷🇺 Русский
 btn-language-en = 🇬🇧 English
 btn-marketing-on = 🔔 Receive offers
@@ -162,6 +165,10 @@ btn-marketing-off = 🔕 Unsubscribe from offers
 settings-language-changed = Language set to English.
 settings-marketing-on = You are subscribed to offers and news.
 settings-marketing-off = You have unsubscribed from offers. Service messages (points, receipts) will still arrive.
+btn-questions-on = 💬 Questions from us: turn on
+btn-questions-off = 🤫 Questions from us: turn off
+settings-questions-on = All right, now and then we will ask a question to get to know you better.
+settings-questions-off = We will not ask you questions any more. You can change this here, in "Settings".
 
 ## My data
 data-view =
@@ -466,3 +473,76 @@ btn-question-no = No
 btn-question-done = ✔️ Done
 btn-question-skip = Skip
 btn-question-later = Ask me later
+
+## Feedback after purchases
+feedback-month = { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+}
+feedback-request-rating = How was your visit on { $day } { feedback-month }? Please rate it from 1 to 5 — it takes a second.
+feedback-request-nps = Thank you for visiting us on { $day } { feedback-month }! How likely are you to recommend us to a friend? Rate from 0 to 10.
+feedback-stale = This question is no longer current.
+feedback-ask-comment = Sorry to hear that 😔 What went wrong? Please tell us — we will look into it.
+btn-feedback-no-comment = I'd rather not say
+feedback-thanks = Thank you for your rating!
+feedback-thanks-review = Thank you, we're so glad! 🙌 If you have a moment, please leave us a review — it helps a lot.
+btn-feedback-review = ⭐ Leave a review
+feedback-comment-thanks = Thank you for telling us. We'll look into it and get back to you.
+feedback-comment-skipped = All right. Thank you for your rating — we'll do our best to improve.
+feedback-comment-too-long = That's a bit long: { $length } characters, and { $max } fit. Please shorten it and send it again.
+feedback-comment-text-expected = Please write in words what went wrong, or press "I'd rather not say".
+feedback-alert =
+    ⚠️ Low score: { $score } of { $max }
+    👤 { $name } · 📞 { $phone } · 💳 { $card }
+    🧾 Purchase on { $day } { feedback-month }, { $amount }
+    💬 "{ $comment }"
+feedback-alert-silent =
+    ⚠️ Low score: { $score } of { $max }
+    👤 { $name } · 📞 { $phone } · 💳 { $card }
+    🧾 Purchase on { $day } { feedback-month }, { $amount }
+    The customer chose not to say what went wrong.
+btn-feedback-reply = ✍️ Reply
+feedback-reply-prompt = Write your answer to { $name } — it will come from { $business }.
+feedback-reply-text-expected = Send the answer as text, or press "Cancel".
+feedback-reply-too-long = The answer is too long: { $length } characters, up to { $max } allowed. Please shorten it.
+feedback-reply-sent = ✅ The answer was sent to the customer and the item is closed.
+feedback-reply-cancelled = Nothing was sent.
+feedback-already-answered = { $name } has already answered this feedback.
+feedback-not-found = This feedback was not found or is not waiting for an answer.
+feedback-reply = 💬 Answer from { $business }:
+    { $answer }
+feedback-subscribed = 🔔 You will now receive customers' low scores. To stop: /feedback_off
+feedback-unsubscribed = 🔕 You no longer receive low scores. To start again: /feedback_on
+
+## Answering questions and surveys in the bot
+menu-questions = 📝 Questions for you
+question-stale = This question is no longer current.
+question-thanks = Thanks, noted ✅
+question-skipped = All right, let's skip it.
+question-later = All right, we will ask another time.
+question-gone = This question is no longer asked — thank you all the same!
+question-changed = The question has changed — here it is now:
+survey-unknown = This survey does not exist or is over.
+survey-start =
+    📝 Survey "{ $title }": { $total ->
+        [one] { $total } question
+       *[other] { $total } questions
+    }.
+    You can stop at any moment and continue later from "📝 Questions for you" in the menu.
+survey-resume = 📝 Let's continue the survey "{ $title }" where you left off.
+survey-finished = 🎉 Thank you for completing the survey "{ $title }"!
+survey-finished-points = 🎉 Thank you for completing the survey "{ $title }"! You got { points }.
+survey-finished-before = You have already completed the survey "{ $title }" — thank you!
+survey-list = Answer a few questions — it helps us get to know you and what you like:
+survey-none = No new questions for now — thanks for stopping by!
+survey-after-onboarding = To take the survey, let's get your card first — it takes a minute. Then open the survey link again.

@@ -56,15 +56,6 @@ onboarding-phone-needs-staff =
 onboarding-phone-merged =
     Нашли вас в нашей базе по номеру телефона — история покупок сохранена.
 onboarding-phone-saved = Спасибо, номер сохранён.
-onboarding-birthday =
-    Когда у вас день рождения? Пришлём подарок 🎁
-    Напишите дату в формате ДД.ММ.ГГГГ, например 25.12.1990.
-onboarding-gender = Укажите, пожалуйста, пол:
-btn-gender-female = Женский
-btn-gender-male = Мужской
-btn-gender-other = Не указывать
-onboarding-city = Из какого вы города?
-onboarding-email = Ваш e-mail для чеков и новостей:
 onboarding-card-ready = Готово! Ваша карта лояльности выпущена 🎉
 onboarding-welcome-bonus = На карту начислено { points } в подарок.
 onboarding-phone-skipped = Хорошо, продолжим без телефона. Его можно добавить позже в профиле.
@@ -79,6 +70,17 @@ invalid-date_in_future = Эта дата ещё не наступила. Про�
 invalid-date_too_old = Похоже, в годе опечатка. Напишите дату так: 25.12.1990.
 invalid-city_invalid = Напишите название города буквами, например: Казань.
 invalid-email_invalid = Это не похоже на e-mail. Пример: anna@example.com
+invalid-text_empty = Ответ не может быть пустым. Напишите, пожалуйста, текстом.
+invalid-text_too_long = Слишком длинно — не больше { $max } символов.
+invalid-number_invalid = Это не похоже на число. Напишите только цифры, например 3.
+invalid-number_not_integer = Нужно целое число, например 2.
+invalid-number_out_of_range = Нужно число от { $min } до { $max }.
+invalid-date_out_of_range = Нужна дата с { $from } по { $to }.
+invalid-scale_out_of_range = Нужна оценка от { $min } до { $max } — нажмите кнопку.
+invalid-option_unknown = Такого варианта нет в списке — нажмите одну из кнопок.
+invalid-choose_at_least_one = Отметьте хотя бы один вариант, затем нажмите «Готово».
+invalid-press_button = Пожалуйста, нажмите одну из кнопок.
+invalid-text_expected = Пожалуйста, ответьте текстом.
 
 ## Card
 card-caption =
@@ -119,26 +121,23 @@ btn-prev = ◀️ Назад
 btn-next = Вперёд ▶️
 
 ## Profile
-profile-view =
-    👤 Ваш профиль
-    Имя: { $name }
-    Телефон: { $phone }
-    День рождения: { $birthday }
-    Пол: { $gender }
-    Город: { $city }
-    E-mail: { $email }
+profile-title = 👤 Ваш профиль
+profile-field-name = Имя
+profile-field-phone = Телефон
+profile-field-birthday = День рождения
+profile-field-gender = Пол
+profile-field-city = Город
+profile-field-email = E-mail
+profile-field-interests = Интересы
+profile-field-family_status = Семейное положение
+profile-field-children = Дети
+profile-field-health_consent = Согласие на вопросы о здоровье
 profile-edit-hint = Что изменить?
-btn-edit-name = Имя
-btn-edit-phone = Телефон
-btn-edit-birthday = День рождения
-btn-edit-city = Город
-btn-edit-gender = Пол
-gender-FEMALE = женский
-gender-MALE = мужской
-gender-OTHER = не указан
-btn-edit-email = E-mail
 profile-saved = Сохранено ✅
 profile-edit-cancelled = Изменение отменено.
+answer-yes = Да
+answer-no = Нет
+ask-question-changed = Этот вопрос изменился или больше не задаётся. Загляните в «Профиль» ещё раз.
 
 ## Invite
 invite-text =
@@ -156,6 +155,10 @@ settings-view =
         [yes] включены
        *[no] выключены
     }
+    Вопросы от нас: { $questions ->
+        [yes] вкл
+       *[no] выкл
+    }
 btn-language-ru = 🇷🇺 Русский
 btn-language-en = 🇬🇧 English
 btn-marketing-on = 🔔 Получать предложения
@@ -163,6 +166,10 @@ btn-marketing-off = 🔕 Отписаться от предложений
 settings-language-changed = Язык изменён на русский.
 settings-marketing-on = Вы подписаны на предложения и новости.
 settings-marketing-off = Вы отписались от предложений. Служебные сообщения (баллы, чеки) будут приходить.
+btn-questions-on = 💬 Вопросы от нас: включить
+btn-questions-off = 🤫 Вопросы от нас: выключить
+settings-questions-on = Хорошо, иногда будем задавать вопрос-другой, чтобы лучше вас знать.
+settings-questions-off = Больше не будем задавать вопросы. Изменить можно здесь же, в «Настройках».
 
 ## My data
 data-view =
@@ -474,3 +481,77 @@ btn-question-no = Нет
 btn-question-done = ✔️ Готово
 btn-question-skip = Пропустить
 btn-question-later = Спросите позже
+
+## Feedback after purchases
+feedback-month = { $month ->
+    [1] января
+    [2] февраля
+    [3] марта
+    [4] апреля
+    [5] мая
+    [6] июня
+    [7] июля
+    [8] августа
+    [9] сентября
+    [10] октября
+    [11] ноября
+   *[12] декабря
+}
+feedback-request-rating = Как прошёл ваш визит { $day } { feedback-month }? Оцените, пожалуйста, от 1 до 5 — это займёт секунду.
+feedback-request-nps = Спасибо, что были у нас { $day } { feedback-month }! Насколько вероятно, что вы порекомендуете нас друзьям? Оцените от 0 до 10.
+feedback-stale = Этот вопрос уже неактуален.
+feedback-ask-comment = Жаль, что так вышло 😔 Что пошло не так? Напишите, пожалуйста, — мы обязательно разберёмся.
+btn-feedback-no-comment = Не хочу писать
+feedback-thanks = Спасибо за оценку!
+feedback-thanks-review = Спасибо, очень рады! 🙌 Если не сложно, оставьте, пожалуйста, отзыв — это нам очень поможет.
+btn-feedback-review = ⭐ Оставить отзыв
+feedback-comment-thanks = Спасибо, что написали. Мы разберёмся и ответим вам.
+feedback-comment-skipped = Хорошо. Спасибо за оценку — мы постараемся стать лучше.
+feedback-comment-too-long = Получилось длинновато: { $length } символов, а помещается { $max }. Сократите, пожалуйста, и пришлите ещё раз.
+feedback-comment-text-expected = Напишите, пожалуйста, словами, что пошло не так, или нажмите «Не хочу писать».
+feedback-alert =
+    ⚠️ Низкая оценка: { $score } из { $max }
+    👤 { $name } · 📞 { $phone } · 💳 { $card }
+    🧾 Покупка { $day } { feedback-month } на { $amount }
+    💬 «{ $comment }»
+feedback-alert-silent =
+    ⚠️ Низкая оценка: { $score } из { $max }
+    👤 { $name } · 📞 { $phone } · 💳 { $card }
+    🧾 Покупка { $day } { feedback-month } на { $amount }
+    Клиент не стал писать, что не так.
+btn-feedback-reply = ✍️ Ответить
+feedback-reply-prompt = Напишите ответ клиенту { $name } — он придёт от имени { $business }.
+feedback-reply-text-expected = Пришлите ответ текстом или нажмите «Отмена».
+feedback-reply-too-long = Слишком длинный ответ: { $length } символов, можно до { $max }. Сократите, пожалуйста.
+feedback-reply-sent = ✅ Ответ отправлен клиенту, отзыв закрыт.
+feedback-reply-cancelled = Ответ не отправлен.
+feedback-already-answered = На этот отзыв уже ответил(а) { $name }.
+feedback-not-found = Этот отзыв не найден или не ждёт ответа.
+feedback-reply = 💬 Ответ от { $business }:
+    { $answer }
+feedback-subscribed = 🔔 Теперь вам будут приходить низкие оценки клиентов. Отключить: /feedback_off
+feedback-unsubscribed = 🔕 Низкие оценки вам больше не приходят. Включить: /feedback_on
+
+## Answering questions and surveys in the bot
+menu-questions = 📝 Вопросы для вас
+question-stale = Этот вопрос уже неактуален.
+question-thanks = Спасибо, записали ✅
+question-skipped = Хорошо, пропустим.
+question-later = Хорошо, спросим в другой раз.
+question-gone = Этот вопрос больше не задаётся — всё равно спасибо!
+question-changed = Вопрос изменился — вот его новая версия:
+survey-unknown = Такого опроса нет или он уже закончился.
+survey-start =
+    📝 Опрос «{ $title }»: { $total ->
+        [one] { $total } вопрос
+        [few] { $total } вопроса
+       *[many] { $total } вопросов
+    }.
+    Можно остановиться в любой момент и продолжить потом из меню «📝 Вопросы для вас».
+survey-resume = 📝 Продолжим опрос «{ $title }» с того места, где остановились.
+survey-finished = 🎉 Спасибо, что прошли опрос «{ $title }»!
+survey-finished-points = 🎉 Спасибо, что прошли опрос «{ $title }»! Вам начислено { points }.
+survey-finished-before = Вы уже прошли опрос «{ $title }» — спасибо!
+survey-list = Ответьте на несколько вопросов — так мы лучше узнаем вас и ваши предпочтения:
+survey-none = Сейчас новых вопросов нет — спасибо, что заглянули!
+survey-after-onboarding = Чтобы пройти опрос, сначала оформим карту — это займёт минуту. Потом откройте ссылку на опрос ещё раз.

@@ -21,6 +21,16 @@ export const AuditAction = {
   eventRecorded: "customer.event",
   tokenIssued: "token.issued",
   tokenRevoked: "token.revoked",
+  /** The question bank: a question created, changed or switched off (core/questions). */
+  questionChanged: "question.changed",
+  /** A pack of questions applied to the bank (core/questions/packs.ts). */
+  questionPackApplied: "question.pack_applied",
+  /** A survey created, changed or deleted (core/surveys/manage-surveys.ts). */
+  surveyChanged: "survey.changed",
+  /** A staff member answered a customer's low score (core/feedback/answer-feedback.ts). */
+  feedbackAnswered: "feedback.answered",
+  /** A staff member started or stopped receiving low scores. */
+  feedbackSubscription: "feedback.subscription",
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

@@ -4,10 +4,16 @@ import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { customerOf, lastText, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 import { decodeQrPng } from "../support/qr.ts";
+import { ensureQuestions, petShopQuestions } from "../support/questions.ts";
 
 let h: BotHarness;
 beforeAll(async () => {
   h = await startBotHarness({ env: { WELCOME_BONUS: "100", REFERRAL_BONUS: "50" } });
+  // Onboarding's default question (already there when the default pack is).
+  await ensureQuestions(
+    h,
+    petShopQuestions.filter((q) => q.key === "birthday"),
+  );
 });
 afterAll(async () => {
   await h?.close();
@@ -80,6 +86,7 @@ describe(`onboarding on ${testDbKind}`, () => {
       "🏆 Награды",
       "📜 История",
       "👤 Профиль",
+      "📝 Вопросы для вас",
       "🎁 Пригласить друга",
       "⚙️ Настройки",
       "🗂 Мои данные",
@@ -115,7 +122,8 @@ describe(`onboarding on ${testDbKind}`, () => {
       "consent.marketing_changed",
       "profile.edited",
       "phone.verified",
-      "profile.edited",
+      // The birthday: an answer to the bank's question, kept in the answer log too.
+      "question.answered",
       "card.issued",
       "points.credited",
     ]);
