@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { selectQuestions } from "../../core/db/tables/questions.ts";
+import { LoyaltySettingsSchema } from "../../core/loyalty/settings.ts";
+import { askProgressiveQuestions } from "../../core/questions/ask-progressive.ts";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { inlineButtons } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 import { ensureQuestions, petShopQuestions } from "../support/questions.ts";
 
@@ -119,6 +123,56 @@ describe(`statements per update on ${testDbKind}`, () => {
       "my data": 1,
       // read, the "bot.started" event
       "/start again": 2,
+    });
+  });
+
+  it("questions: an answer by button or by text is one transaction after the read", async () => {
+    const user = newUser();
+    await user.sendCommand("/start");
+    await user.pressButton({ data: "consent:yes" });
+    await user.pressButton({ data: "marketing:yes" });
+    await user.pressButton({ data: "name:keep" });
+    await user.pressReplyButton("📱 Поделиться номером");
+    await user.sendText("25.12.1990");
+    const settings = LoyaltySettingsSchema.parse({});
+    // The job at noon in the business's time zone, then three days later: two questions (in
+    // the past, so that the dispatcher, on real time, sends them at once).
+    const ask = async (day: number) => {
+      const sent = user.messages().length;
+      await askProgressiveQuestions(h.db.sql, {
+        questions: await selectQuestions(h.db.sql),
+        settings,
+        timeZone: "Europe/Moscow",
+        now: new Date(Date.UTC(2026, 0, 5 + day, 9)),
+      });
+      h.app.dispatcher.kick();
+      await vi.waitFor(() => expect(user.messages().length).toBeGreaterThan(sent));
+      // The customers of the other tests are asked too: their sends must not count here.
+      await vi.waitFor(async () =>
+        expect(
+          await h.db.prisma.outboxMessage.count({
+            where: { status: { in: ["PENDING", "SENDING"] } },
+          }),
+        ).toBe(0),
+      );
+    };
+
+    await ask(0);
+    const gender = user.messages().at(-1);
+    const first = inlineButtons(gender)[0];
+    const button = await statementsOf(() =>
+      user.pressButton({ data: first && "callback_data" in first ? first.callback_data : "" }),
+    );
+    await ask(3);
+    const typed = await statementsOf(() => user.sendText("Казань"));
+    expect(
+      { button: button.length, typed: typed.length },
+      JSON.stringify({ button, typed }, null, 2),
+    ).toEqual({
+      // read (customer + state); BEGIN, the open question locked, the answer saved with the
+      // profile and its event, COMMIT
+      button: 5,
+      typed: 5,
     });
   });
 });
