@@ -250,6 +250,7 @@ staff-role-CASHIER = cashier
 staff-joined =
     Welcome to the team, { $name }! Your role: { $role }.
     To find a customer, scan the QR code of their card with your phone's camera, or send their card number, phone or @username here.
+    To receive customers' low scores after purchases and answer them, send /feedback_on.
 staff-invite-unknown = There is no such invitation. Check the link or ask the owner for a new one.
 staff-invite-used = This invitation has been used already. Ask the owner for a new one.
 staff-invite-expired = This invitation has expired. Ask the owner for a new one.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../core/db/database.ts";
 import { formatCardNumber, luhnCheckDigit } from "../../core/loyalty/card-number.ts";
 import { postLedgerEntry } from "../../core/loyalty/ledger.ts";
-import { type JsonAnswer, jsonRequest, testApi } from "../support/api.ts";
+import { jsonCaller, testApi } from "../support/api.ts";
 import { openTestDatabase, testDbKind } from "../support/database.ts";
 
 let db: Database;
@@ -15,15 +15,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<JsonAnswer> {
-  const response = await api.request(path, jsonRequest(method, body, token));
-  return { status: response.status, body: await response.json() };
-}
+const call = (...args: Parameters<ReturnType<typeof jsonCaller>>) => jsonCaller(api)(...args);
 
 let counter = 0;
 async function customer(points: number) {

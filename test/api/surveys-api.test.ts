@@ -4,7 +4,7 @@ import { selectQuestions } from "../../core/db/tables/questions.ts";
 import { ensureDefaultPack } from "../../core/questions/packs.ts";
 import { AnswerSource, saveAnswer } from "../../core/questions/save-answer.ts";
 import type { AnswerValue } from "../../core/questions/types.ts";
-import { ADMIN_TOKEN, type JsonAnswer, jsonRequest, testApi } from "../support/api.ts";
+import { ADMIN_TOKEN, issueFields, jsonCaller, testApi } from "../support/api.ts";
 import { openTestDatabase, testDbKind } from "../support/database.ts";
 
 let db: Database;
@@ -18,18 +18,9 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<JsonAnswer> {
-  const response = await api.request(path, jsonRequest(method, body, token));
-  return { status: response.status, body: await response.json() };
-}
+const call = (...args: Parameters<ReturnType<typeof jsonCaller>>) => jsonCaller(api)(...args);
 
-const fields = (answer: JsonAnswer) =>
-  (answer.body.error.details.issues as Array<{ field: string }>).map((issue) => issue.field).sort();
+const fields = issueFields;
 
 const petSpecies = {
   key: "pet_species",

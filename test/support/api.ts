@@ -42,6 +42,25 @@ export function jsonRequest(method: string, body: unknown, token = ADMIN_TOKEN):
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export type JsonAnswer = { status: number; body: any };
 
+/** Calls an in-process API (`testApi`) with JSON and the bearer token, answering its parsed JSON. */
+export function jsonCaller(api: {
+  request(path: string, init: RequestInit): Response | Promise<Response>;
+}) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<JsonAnswer> => {
+    const response = await api.request(path, jsonRequest(method, body, token));
+    return { status: response.status, body: await response.json() };
+  };
+}
+
+/** The fields a 400 names, sorted. */
+export const issueFields = (answer: JsonAnswer): string[] =>
+  (answer.body.error.details.issues as Array<{ field: string }>).map((issue) => issue.field).sort();
+
 /** Calls the running app's HTTP API with a bearer token, the way an integrator would. */
 export function apiCaller(baseUrl: () => string, defaultToken = ADMIN_TOKEN) {
   return async (
