@@ -1,3 +1,4 @@
+import { packQuestions } from "../../core/questions/packs.ts";
 import {
   type QuestionDefinitionInput,
   QuestionDefinitionSchema,
@@ -33,35 +34,10 @@ export async function ensureQuestions(
 
 /** Questions of a pet shop and a few more, one of each kind the profile shows. */
 export const petShopQuestions: QuestionDefinitionInput[] = [
-  {
-    key: "birthday",
-    type: "date",
-    text: { ru: "Когда у вас день рождения?", en: "When is your birthday?" },
-    priority: 90,
-  },
-  {
-    key: "gender",
-    type: "single_choice",
-    text: { ru: "Укажите, пожалуйста, пол:", en: "Your gender:" },
-    options: [
-      { value: "FEMALE", label: { ru: "Женский", en: "Female" } },
-      { value: "MALE", label: { ru: "Мужской", en: "Male" } },
-      { value: "OTHER", label: { ru: "Не указывать", en: "Prefer not to say" } },
-    ],
-    priority: 80,
-  },
-  {
-    key: "city",
-    type: "text",
-    text: { ru: "Из какого вы города?", en: "Which city are you from?" },
-    priority: 70,
-  },
-  {
-    key: "email",
-    type: "email",
-    text: { ru: "Ваш e-mail для чеков и новостей:", en: "Your e-mail for receipts and news:" },
-    priority: 65,
-  },
+  // The standard ones as the generic pack (seeded at start-up) has them.
+  ...packQuestions("generic").filter((q) =>
+    ["birthday", "gender", "city", "email"].includes(q.key),
+  ),
   {
     key: "pet_species",
     type: "single_choice",
