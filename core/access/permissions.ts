@@ -49,7 +49,11 @@ const manager: Permission[] = [
   Permission.viewFeedback,
 ];
 
+/** Reads what the others record, changes nothing and exports no personal data. */
+const viewer: Permission[] = [Permission.lookupCustomer, Permission.viewFeedback];
+
 export const rolePermissions: Record<StaffRole, ReadonlySet<Permission>> = {
+  VIEWER: new Set(viewer),
   CASHIER: new Set(cashier),
   MANAGER: new Set(manager),
   OWNER: new Set(Object.values(Permission)),
