@@ -135,6 +135,10 @@ const variables = {
       }),
     example: "22:00-09:00",
   },
+  API_RATE_LIMIT: {
+    schema: z.coerce.number().int().min(1).max(100_000).default(120),
+    example: "120",
+  },
   CUSTOMER_DAILY_MESSAGES: {
     schema: z.coerce.number().int().min(1).max(100).default(2),
     example: "2",
@@ -166,6 +170,10 @@ export type Config = {
     questions: Env["ONBOARDING_QUESTIONS"];
   };
   businessName: string;
+  api: {
+    /** Requests a minute each API token may make (a burst of as many, then evenly). */
+    rateLimitPerMinute: number;
+  };
   outbox: {
     /** Messages per second the bot sends on its own, across all processes. */
     ratePerSecond: number;
@@ -249,6 +257,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       questions: e.ONBOARDING_QUESTIONS,
     },
     businessName: e.BUSINESS_NAME,
+    api: { rateLimitPerMinute: e.API_RATE_LIMIT },
     outbox: {
       ratePerSecond: e.OUTBOX_RATE,
       quietHours: e.QUIET_HOURS,

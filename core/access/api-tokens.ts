@@ -1,6 +1,15 @@
 import type { ApiToken, PrismaClient, StaffRole } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
 import { AppError } from "../errors.ts";
+import { AuditAction, recordAudit } from "./audit.ts";
 import { generateToken, hashToken } from "./authenticate.ts";
+import type { Actor } from "./permissions.ts";
+
+/**
+ * Who issues or revokes, for the audit log. Tokens are written through Prisma and the log through
+ * `sql`, so the entry follows the change rather than sharing its transaction.
+ */
+type TokenAudit = { sql: Sql; actor: Actor };
 
 export type ApiTokenView = Omit<ApiToken, "tokenHash">;
 
@@ -12,6 +21,7 @@ function view({ tokenHash: _hidden, ...rest }: ApiToken): ApiTokenView {
 export async function createApiToken(
   db: PrismaClient,
   options: {
+    audit: TokenAudit;
     name: string;
     role: StaffRole;
     staffId?: string | undefined;
@@ -32,6 +42,11 @@ export async function createApiToken(
       tokenHash: hashToken(token),
     },
   });
+  await recordAudit(options.audit.sql, {
+    actor: options.audit.actor,
+    action: AuditAction.tokenIssued,
+    data: { tokenId: row.id, name: row.name, role: row.role, staffId: row.staffId },
+  });
   return { token, apiToken: view(row) };
 }
 
@@ -40,14 +55,23 @@ export async function listApiTokens(db: PrismaClient): Promise<ApiTokenView[]> {
   return rows.map(view);
 }
 
-/** Revoking twice is harmless: the first revocation time is kept. */
+/** Revoking twice is harmless: the first revocation time is kept, and logged once. */
 export async function revokeApiToken(
   db: PrismaClient,
-  id: string,
-  now = new Date(),
+  options: { id: string; audit: TokenAudit; now?: Date },
 ): Promise<ApiTokenView> {
+  const { id } = options;
   const row = await db.apiToken.findUnique({ where: { id } });
   if (!row) throw new AppError("not_found", `API token ${id} not found`);
   if (row.revokedAt) return view(row);
-  return view(await db.apiToken.update({ where: { id }, data: { revokedAt: now } }));
+  const revoked = await db.apiToken.update({
+    where: { id },
+    data: { revokedAt: options.now ?? new Date() },
+  });
+  await recordAudit(options.audit.sql, {
+    actor: options.audit.actor,
+    action: AuditAction.tokenRevoked,
+    data: { tokenId: id, name: row.name, role: row.role },
+  });
+  return view(revoked);
 }
