@@ -12,6 +12,8 @@ await build({
     chat: "emulator/chat-cli.ts",
     migrate: "prisma/migrate-cli.ts",
     "staff-invite": "cli/staff-invite.ts",
+    import: "cli/import.ts",
+    export: "cli/export.ts",
   },
   outdir: "dist",
   bundle: true,

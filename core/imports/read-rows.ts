@@ -1,0 +1,175 @@
+import { createReadStream } from "node:fs";
+import { parse as parseCsv } from "csv-parse";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+import { AppError } from "../errors.ts";
+
+/** A file that is not a CSV or an XLSX (the API answers 415). */
+export class UnsupportedFileError extends Error {
+  override name = "UnsupportedFileError";
+}
+
+/** What a file turned out to be; anything else is refused before a row is read. */
+export type FileKind = "csv" | "xlsx";
+
+export type SniffResult = { ok: true; kind: FileKind } | { ok: false; reason: string };
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+const startsWith = (head: Uint8Array, magic: number[]) =>
+  magic.every((byte, i) => head[i] === byte);
+
+/**
+ * Tells a CSV from an XLSX by the first bytes, not by the name a browser sent: an XLSX is a zip,
+ * a CSV is text (no NUL bytes, which every binary format has early on).
+ */
+export function sniffFile(head: Uint8Array): SniffResult {
+  if (head.length === 0) return { ok: false, reason: "The file is empty" };
+  if (startsWith(head, ZIP_MAGIC)) return { ok: true, kind: "xlsx" };
+  if (startsWith(head, OLE_MAGIC)) {
+    return {
+      ok: false,
+      reason: "An Excel 97-2003 (.xls) file is not supported: save it as .xlsx or .csv",
+    };
+  }
+  if (head.subarray(0, 4096).includes(0)) {
+    return { ok: false, reason: "The file is neither CSV nor XLSX" };
+  }
+  return { ok: true, kind: "csv" };
+}
+
+/** The first bytes of a file on disk, for `sniffFile`. */
+export async function readHead(path: string, size = 64 * 1024): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of createReadStream(path, { start: 0, end: size - 1 })) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+  }
+  return new Uint8Array(Buffer.concat(chunks, length));
+}
+
+/**
+ * UTF-8 (with or without a BOM) unless the first 64 KB are not valid UTF-8: then the file is
+ * Windows-1251, which is what Russian Excel writes with "CSV (разделители — запятые)". The
+ * last three bytes are left out of the check, since a UTF-8 character may be cut there.
+ */
+export function detectEncoding(head: Uint8Array): "utf8" | "win1251" {
+  const body = head.length >= 64 * 1024 ? head.subarray(0, head.length - 3) : head;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(body);
+    return "utf8";
+  } catch {
+    return "win1251";
+  }
+}
+
+/** `;` (Excel in Russian and most European locales) or `,`: whichever the header line has more of. */
+export function detectDelimiter(firstLine: string): "," | ";" {
+  const count = (char: string) => firstLine.split(char).length - 1;
+  return count(";") > count(",") ? ";" : ",";
+}
+
+/** The rows of a CSV file as arrays of cell texts, decoded and split as they stream in. */
+export async function* csvRows(path: string, head: Uint8Array): AsyncGenerator<string[]> {
+  const encoding = detectEncoding(head);
+  const headText =
+    encoding === "utf8"
+      ? new TextDecoder().decode(head)
+      : iconv.decode(Buffer.from(head), "win1251");
+  const delimiter = detectDelimiter(headText.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "");
+  const decoded = createReadStream(path).pipe(iconv.decodeStream(encoding, { stripBOM: true }));
+  const parser = decoded.pipe(
+    parseCsv({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      bom: true,
+    }),
+  );
+  try {
+    for await (const record of parser) yield record as string[];
+  } catch (error) {
+    throw new AppError("invalid_input", `The CSV cannot be read: ${(error as Error).message}`, {
+      field: "file",
+    });
+  }
+}
+
+/**
+ * The text of an XLSX cell as a person sees it: a formula's cached result (a formula never
+ * calculated has none: empty), rich text joined, a hyperlink's text, a date as dd.mm.yyyy.
+ */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value == null) return "";
+  if (value instanceof Date) {
+    const pad = (n: number) => String(n).padStart(2, "0");
+    return `${pad(value.getUTCDate())}.${pad(value.getUTCMonth() + 1)}.${value.getUTCFullYear()}`;
+  }
+  if (typeof value === "object") {
+    if ("result" in value || "formula" in value || "sharedFormula" in value) {
+      const result = (value as { result?: ExcelJS.CellValue }).result;
+      return result === undefined || (typeof result === "object" && result && "error" in result)
+        ? ""
+        : cellText(result);
+    }
+    if ("richText" in value) return value.richText.map((part) => part.text).join("");
+    if ("text" in value) return cellText(value.text as ExcelJS.CellValue);
+    if ("error" in value) return "";
+    return "";
+  }
+  return String(value);
+}
+
+/**
+ * The rows of the first worksheet, read as a stream (the whole workbook is never in memory).
+ * A merged area keeps its value in its top-left cell only: the other rows of a vertical merge
+ * read as empty there, because merges are listed after the rows in the file.
+ */
+export async function* xlsxRows(path: string): AsyncGenerator<string[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    // Needed to tell a date from a number: a date cell is a number with a date format.
+    styles: "cache",
+    worksheets: "emit",
+    entries: "ignore",
+  });
+  try {
+    for await (const sheet of reader) {
+      let expected = 1;
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        // Rows without cells are absent from the file: keep the numbering of the sheet.
+        while (expected < row.number) {
+          yield [];
+          expected++;
+        }
+        const cells: string[] = [];
+        const values = row.values as ExcelJS.CellValue[];
+        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
+        yield cells;
+        expected++;
+      }
+      return; // the first sheet only
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError("invalid_input", `The XLSX cannot be read: ${(error as Error).message}`, {
+      field: "file",
+    });
+  }
+}
+
+/** The rows of a CSV or XLSX file on disk; refuses anything else. */
+export async function openRows(
+  path: string,
+): Promise<{ kind: FileKind; rows: AsyncGenerator<string[]> }> {
+  const head = await readHead(path);
+  const sniffed = sniffFile(head);
+  if (!sniffed.ok) throw new UnsupportedFileError(sniffed.reason);
+  return {
+    kind: sniffed.kind,
+    rows: sniffed.kind === "csv" ? csvRows(path, head) : xlsxRows(path),
+  };
+}
