@@ -22,6 +22,9 @@ import { ensureDefaultPack } from "./core/questions/packs.ts";
 import { questionJobs } from "./core/questions/scheduled-jobs.ts";
 import { expireRedemptions } from "./core/rewards/expire-redemptions.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
+import { segmentJobs } from "./core/segments/scheduled-jobs.ts";
+import { startWebhookDispatcher, type WebhookDispatcherDeps } from "./core/webhooks/dispatcher.ts";
+import { refreshWebhookSubscriptions } from "./core/webhooks/subscriptions.ts";
 import type { TelegramEmulator } from "./emulator/index.ts";
 
 export type App = {
@@ -56,6 +59,12 @@ export type StartAppOptions = {
   logDestination?: DestinationStream;
   /** The outbox dispatcher's poll interval and clock (tests). */
   dispatcher?: Pick<DispatcherDeps, "pollMs" | "now">;
+  /**
+   * The webhook dispatcher's intervals (tests). Re-reading the subscriptions defaults to the
+   * outbox dispatcher's poll when that is longer than 10 s: a test that counts statements
+   * quiets both at once.
+   */
+  webhooks?: Pick<WebhookDispatcherDeps, "pollMs" | "refreshMs" | "retryBaseMs">;
 };
 
 /**
@@ -107,6 +116,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // Read once now, like the settings: the first update that asks a question (onboarding's
     // birthday, "My profile") then costs no statement of its own.
     await questions.all();
+    // And which events have webhook endpoints: with none, an update pays no statement for them.
+    const webhookRefreshMs =
+      options.webhooks?.refreshMs ?? Math.max(10_000, options.dispatcher?.pollMs ?? 0);
+    await refreshWebhookSubscriptions(database.sql, webhookRefreshMs * 3 + 5_000);
 
     const inFlight = new InFlightUpdates();
     const botApi = createBotApiFetch();
@@ -184,6 +197,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           timeZone: config.timeZone,
           logger,
         }),
+        ...segmentJobs({
+          db: database.prisma,
+          sql: database.sql,
+          timeZone: config.timeZone,
+          logger,
+        }),
         {
           // Unused reward codes past their date: points back to the card, stock back on the shelf.
           name: "expire-reward-codes",
@@ -234,6 +253,14 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       ...options.dispatcher,
     });
     cleanup.push(() => dispatcher.stop());
+    // Webhooks go out apart from the bot: a slow receiver never holds up an update.
+    const webhooks = startWebhookDispatcher({
+      sql: database.sql,
+      logger,
+      ...options.webhooks,
+      refreshMs: webhookRefreshMs,
+    });
+    cleanup.push(() => webhooks.stop());
 
     // The command menu is a nicety: set it in the background, never hold up start-up for it.
     void setBotCommands(bot.api).catch((err: unknown) =>

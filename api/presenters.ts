@@ -26,7 +26,9 @@ export function presentTier(settings: LoyaltySettings, customer: Customer) {
     name: progress.current.name,
     reachedAt: customer.tierReachedAt?.toISOString() ?? null,
     basis:
-      basis.kind === "window" ? { kind: "window", months: basis.months } : { kind: "lifetime" },
+      basis.kind === "window"
+        ? { kind: "window" as const, months: basis.months }
+        : { kind: "lifetime" as const },
     spentMinor: customer.tierSpendMinor.toString(),
     next: progress.next
       ? {

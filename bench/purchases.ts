@@ -24,6 +24,7 @@ import type { Sql } from "../core/db/sql.ts";
 import { toParams } from "../core/db/sql-values.ts";
 import { recordPurchase } from "../core/loyalty/record-purchase.ts";
 import { LoyaltySettingsSchema } from "../core/loyalty/settings.ts";
+import { refreshWebhookSubscriptions } from "../core/webhooks/subscriptions.ts";
 import { machineLine } from "./lib/machine.ts";
 import { freshPostgresDatabase } from "./lib/postgres-database.ts";
 import { median, spread } from "./lib/stats.ts";
@@ -157,6 +158,8 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 async function runCore(url: string, planned: Planned[][]): Promise<number> {
   const pool = poolFor(url);
   const sql = pgSql(pool);
+  // As the app does at start: with no webhook endpoint, a purchase sends nothing for webhooks.
+  await refreshWebhookSubscriptions(sql);
   try {
     const seconds = await timed(() =>
       Promise.all(
@@ -223,6 +226,7 @@ async function main() {
   {
     const pool = poolFor(recordingCopy.url);
     const sql = pgSql(pool);
+    await refreshWebhookSubscriptions(sql);
     await Promise.all(
       planned.map(async (list, worker) => {
         const perPurchase: Statement[][] = [];

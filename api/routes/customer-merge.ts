@@ -19,7 +19,7 @@ const merge = apiRoute({
   ].join("\n\n"),
   request: {
     params: z.object({ id: uuid("the kept customer's id") }),
-    body: jsonBody(z.object({ mergeId: uuid("the merged customer's id") })),
+    body: jsonBody(z.strictObject({ mergeId: uuid("the merged customer's id") })),
   },
   responses: {
     200: json(

@@ -6,6 +6,7 @@ import { apiActor } from "../auth.ts";
 import type { ApiDeps } from "../context.ts";
 import { apiRoute, apiRouter, errorResponse, json, jsonBody } from "../openapi.ts";
 import { presentLedgerEntry } from "../presenters.ts";
+import { LedgerEntrySchema } from "../schemas/customer.ts";
 
 const idParam = z.object({ id: z.uuid("must be a customer id (UUID)") });
 
@@ -58,18 +59,6 @@ const recordEvent = apiRoute({
     409: errorResponse("The customer has no active card"),
   },
 });
-
-const LedgerEntrySchema = z
-  .object({
-    id: z.string(),
-    kind: z.string(),
-    delta: z.number().int(),
-    balanceAfter: z.number().int(),
-    purchaseId: z.uuid().nullable(),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-  })
-  .openapi("LedgerEntry");
 
 const AdjustmentAnswer = z.object({ entry: LedgerEntrySchema, duplicate: z.boolean() });
 

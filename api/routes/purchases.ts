@@ -28,21 +28,36 @@ const IdempotencyKey = z
   .openapi({ example: "till-3:2026-11-25:0042" });
 
 /** Who the purchase is for: the customer's id or their card number (as printed or scanned). */
-const Target = z
-  .object({
-    customerId: z.uuid().optional(),
-    cardNumber: z.string().max(30).optional(),
-  })
-  .refine((t) => (t.customerId === undefined) !== (t.cardNumber === undefined), {
-    message: "give exactly one of customerId and cardNumber",
-    path: ["customerId"],
-  });
+const targetFields = {
+  customerId: z.uuid().optional(),
+  cardNumber: z.string().max(30).optional(),
+};
+type Target = { customerId?: string | undefined; cardNumber?: string | undefined };
 
-const PurchaseInput = z.object({
+const purchaseFields = {
   amountMinor: Minor,
   category: z.string().max(16).nullable().optional(),
   pointsToSpend: z.number().int().min(0).max(10_000_000).default(0),
-});
+};
+
+const oneTarget = (t: Target) => (t.customerId === undefined) !== (t.cardNumber === undefined);
+const oneTargetIssue = {
+  message: "give exactly one of customerId and cardNumber",
+  path: ["customerId"],
+};
+
+// Strict objects (not intersections), so that a field nobody knows is named and refused.
+const QuoteBody = z
+  .strictObject({ ...targetFields, ...purchaseFields })
+  .refine(oneTarget, oneTargetIssue);
+const RecordBody = z
+  .strictObject({
+    ...targetFields,
+    ...purchaseFields,
+    idempotencyKey: IdempotencyKey,
+    note: z.string().max(500).optional(),
+  })
+  .refine(oneTarget, oneTargetIssue);
 
 const PurchaseSchema = z
   .object({
@@ -126,7 +141,7 @@ function presentRefund(r: PurchaseRefund): z.infer<typeof RefundSchema> {
   };
 }
 
-async function customerIdOf(sql: Sql, target: z.infer<typeof Target>): Promise<string> {
+async function customerIdOf(sql: Sql, target: Target): Promise<string> {
   if (target.customerId) return target.customerId;
   const number = parseCardNumber(target.cardNumber ?? "");
   if (!number) {
@@ -145,7 +160,7 @@ const preview = apiRoute({
   permission: Permission.recordPurchase,
   summary: "Quote a purchase without recording it",
   description: "What the check comes to: points that may be spent, to pay, points to earn.",
-  request: { body: jsonBody(Target.and(PurchaseInput)) },
+  request: { body: jsonBody(QuoteBody) },
   responses: {
     200: json(
       z.object({
@@ -172,11 +187,7 @@ const record = apiRoute({
   description:
     "Points are spent and earned under the loyalty settings; the customer gets a receipt in Telegram. The same `idempotencyKey` again returns the first purchase with `duplicate: true` and status 200: a retry never counts twice.",
   request: {
-    body: jsonBody(
-      Target.and(PurchaseInput).and(
-        z.object({ idempotencyKey: IdempotencyKey, note: z.string().max(500).optional() }),
-      ),
-    ),
+    body: jsonBody(RecordBody),
   },
   responses: {
     201: json(RecordedSchema, "Recorded"),
@@ -208,7 +219,7 @@ const refund = apiRoute({
   request: {
     params: z.object({ id: z.uuid("must be a purchase id (UUID)") }),
     body: jsonBody(
-      z.object({
+      z.strictObject({
         amountMinor: Minor.optional(),
         idempotencyKey: IdempotencyKey,
         note: z.string().max(500).optional(),

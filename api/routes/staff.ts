@@ -45,7 +45,7 @@ const createInvite = apiRoute({
   description: `A one-time link: whoever opens it in Telegram becomes this staff member. It works once, for ${DEFAULT_INVITE_HOURS} hours unless \`validHours\` says otherwise.`,
   request: {
     body: jsonBody(
-      z.object({
+      z.strictObject({
         name: z.string().trim().min(1).max(100),
         role: RoleSchema,
         validHours: z

@@ -137,7 +137,7 @@ const remove = apiRoute({
 const results = apiRoute({
   method: "get",
   path: "/{slug}/results",
-  permission: Permission.manageQuestions,
+  permission: Permission.viewFeedback,
   summary: "A survey's results",
   description:
     "Per question, over each customer's latest answer given in this survey: how many answered, counts per option (choices, yes/no, each score of a rating or NPS), the average of numbers and scores, and NPS (% of 9–10 minus % of 0–6). `started` and `finished` count the customers' runs.",

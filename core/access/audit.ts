@@ -19,6 +19,9 @@ export const AuditAction = {
   rewardChanged: "reward.changed",
   customersMerged: "customers.merged",
   eventRecorded: "customer.event",
+  /** A client base loaded from a file (core/imports), and a customer export (core/exports). */
+  customersImported: "customers.imported",
+  customersExported: "customers.exported",
   tokenIssued: "token.issued",
   tokenRevoked: "token.revoked",
   /** The question bank: a question created, changed or switched off (core/questions). */
@@ -27,10 +30,18 @@ export const AuditAction = {
   questionPackApplied: "question.pack_applied",
   /** A survey created, changed or deleted (core/surveys/manage-surveys.ts). */
   surveyChanged: "survey.changed",
+  /** A saved segment created, changed or deleted (core/segments/manage-segments.ts). */
+  segmentChanged: "segment.changed",
   /** A staff member answered a customer's low score (core/feedback/answer-feedback.ts). */
   feedbackAnswered: "feedback.answered",
   /** A staff member started or stopped receiving low scores. */
   feedbackSubscription: "feedback.subscription",
+  /** A webhook endpoint created, changed or deleted (core/webhooks/endpoints.ts). */
+  webhookChanged: "webhook.changed",
+  /** A customer's fields, tags or attributes changed from the API (core/customers/edit-customer.ts). */
+  customerEdited: "customer.edited",
+  /** A customer's personal data erased by the owner (core/privacy/delete-customer-data.ts). */
+  customerAnonymised: "customer.anonymised",
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

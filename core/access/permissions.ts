@@ -8,6 +8,12 @@ import { AppError } from "../errors.ts";
  */
 export const Permission = {
   lookupCustomer: "lookupCustomer",
+  /** Browse the customer base and read full profiles (the API's customer list and detail). */
+  viewCustomers: "viewCustomers",
+  /** Export customers' personal data (files, bulk downloads). */
+  exportCustomers: "exportCustomers",
+  /** Load a client base from a CSV or XLSX file (creates and fills in customers in bulk). */
+  importCustomers: "importCustomers",
   registerCustomer: "registerCustomer",
   recordPurchase: "recordPurchase",
   refundPurchase: "refundPurchase",
@@ -23,10 +29,18 @@ export const Permission = {
   viewAudit: "viewAudit",
   /** The question bank, packs and surveys. */
   manageQuestions: "manageQuestions",
+  /** Saved segments (customer groups by rule); reading them needs viewCustomers. */
+  manageSegments: "manageSegments",
   /** Feedback items and profile analytics (they show customers' words and contacts). */
   viewFeedback: "viewFeedback",
   /** Answer a customer's low score from the bot, closing the item. */
   answerFeedback: "answerFeedback",
+  /** Change a customer's fields, tags and attributes from the admin API. */
+  editCustomers: "editCustomers",
+  /** Erase a customer's personal data for good (keeps the anonymous figures). */
+  anonymiseCustomers: "anonymiseCustomers",
+  /** Outgoing webhooks: endpoints, their secrets and delivery logs. */
+  manageWebhooks: "manageWebhooks",
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];
@@ -42,15 +56,24 @@ const manager: Permission[] = [
   ...cashier,
   Permission.refundPurchase,
   Permission.recordEvent,
+  Permission.viewCustomers,
+  Permission.exportCustomers,
+  Permission.importCustomers,
   Permission.mergeCustomers,
   Permission.manageRewards,
   Permission.broadcast,
   Permission.manageQuestions,
+  Permission.manageSegments,
   Permission.viewFeedback,
+  Permission.editCustomers,
 ];
 
 /** Reads what the others record, changes nothing and exports no personal data. */
-const viewer: Permission[] = [Permission.lookupCustomer, Permission.viewFeedback];
+const viewer: Permission[] = [
+  Permission.lookupCustomer,
+  Permission.viewCustomers,
+  Permission.viewFeedback,
+];
 
 export const rolePermissions: Record<StaffRole, ReadonlySet<Permission>> = {
   VIEWER: new Set(viewer),
@@ -58,6 +81,11 @@ export const rolePermissions: Record<StaffRole, ReadonlySet<Permission>> = {
   MANAGER: new Set(manager),
   OWNER: new Set(Object.values(Permission)),
 };
+
+/** Every role with the permission, as the API's document lists them. */
+export function rolesWith(permission: Permission): StaffRole[] {
+  return (Object.keys(rolePermissions) as StaffRole[]).filter((role) => can(role, permission));
+}
 
 /** The least role with the permission, as the API's document states it. */
 export function minimumRole(permission: Permission): StaffRole {

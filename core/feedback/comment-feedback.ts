@@ -12,6 +12,8 @@ import { enqueueMessage } from "../outbox/enqueue.ts";
 import { OutboxKind, type OutboxPayload } from "../outbox/message.ts";
 import { readOpenQuestion } from "../questions/open-question.ts";
 import { localDateOf } from "../scheduling/calendar.ts";
+import { emitWebhookEvent } from "../webhooks/emit.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
 import { type FeedbackScale, feedbackReplyCallback, scaleRange } from "./feedback-message.ts";
 
 /** The longest comment kept: enough for a complaint, short enough for one staff message. */
@@ -61,6 +63,18 @@ export async function commentFeedback(
       feedbackId: open.feedbackId,
       customerId: customer.id,
       comment: options.comment,
+    });
+    // The same event again, now with the customer's words (a receiver may update the rating).
+    await emitWebhookEvent(tx, {
+      event: WebhookEvent.feedbackReceived,
+      dedupeKey: `feedback:${open.feedbackId}:comment`,
+      data: {
+        feedbackId: open.feedbackId,
+        customerId: customer.id,
+        comment: options.comment,
+        createdAt: now.toISOString(),
+      },
+      now,
     });
     const detail = await selectFeedbackDetail(tx, open.feedbackId);
     if (!detail) return { kind: "saved", customer, alerted: 0, unreachableStaff: [] };

@@ -5,6 +5,8 @@ import { insertFeedback, openQuestionIf } from "../db/tables/feedback.ts";
 import { EventType } from "../events.ts";
 import { newQuestionToken, readOpenQuestion } from "../questions/open-question.ts";
 import { type FeedbackSettings, feedbackThresholds } from "../questions/settings.ts";
+import { emitWebhookEvent } from "../webhooks/emit.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
 import { scaleRange } from "./feedback-message.ts";
 
 export type GiveFeedbackResult =
@@ -79,6 +81,20 @@ export async function giveFeedback(
       });
       // The question changed under us (another update of the same person): undo the rating.
       if (!customer) throw new StaleFeedback();
+      await emitWebhookEvent(tx, {
+        event: WebhookEvent.feedbackReceived,
+        dedupeKey: `feedback:${feedback.id}`,
+        data: {
+          feedbackId: feedback.id,
+          customerId: customer.id,
+          purchaseId: open.purchaseId,
+          scale: open.scale,
+          score: options.score,
+          comment: null,
+          createdAt: now.toISOString(),
+        },
+        now,
+      });
       return { kind, feedback, customer, commentToken };
     })
     .catch((error: unknown) => {

@@ -3,6 +3,8 @@ import type { Sql } from "../db/sql.ts";
 import { findCardByCustomer, findCardById } from "../db/tables/loyalty-cards.ts";
 import { findEntryByKey, insertEntryMovingBalance } from "../db/tables/points-entries.ts";
 import { AppError } from "../errors.ts";
+import { emitWebhookEvent } from "../webhooks/emit.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
 
 export type PostEntryOptions = {
   /** The card by id, or "the customer's active card" (no entry when there is none). */
@@ -16,6 +18,11 @@ export type PostEntryOptions = {
   staffId?: string;
   note?: string;
   now?: Date;
+  /**
+   * False when the caller sends the points.changed webhook itself, together with its own event
+   * in one statement (a purchase).
+   */
+  emitWebhook?: boolean;
 };
 
 export type PostEntryResult = { entry: PointsEntry; duplicate: boolean };
@@ -44,7 +51,12 @@ export async function postLedgerEntry(
     note: options.note ?? null,
     at: options.now ?? new Date(),
   });
-  if (entry) return { entry, duplicate: false };
+  if (entry) {
+    if (options.emitWebhook !== false) {
+      await emitWebhookEvent(sql, pointsChangedEvent(entry, options.now));
+    }
+    return { entry, duplicate: false };
+  }
 
   // Nothing moved: find out why (the rare path, so the usual one stays one statement).
   const existing = await findEntryByKey(sql, options.idempotencyKey);
@@ -60,4 +72,24 @@ export async function postLedgerEntry(
     balance: card.balance,
     requested: -options.delta,
   });
+}
+
+/** The points.changed webhook of a ledger entry (keyed by the entry: sent once). */
+export function pointsChangedEvent(entry: PointsEntry, now?: Date) {
+  return {
+    event: WebhookEvent.pointsChanged,
+    dedupeKey: `entry:${entry.id}`,
+    data: {
+      customerId: entry.customerId,
+      cardId: entry.cardId,
+      entryId: String(entry.id),
+      kind: entry.kind,
+      delta: entry.delta,
+      balance: entry.balanceAfter,
+      purchaseId: entry.purchaseId,
+      note: entry.note,
+      at: entry.createdAt.toISOString(),
+    },
+    ...(now ? { now } : {}),
+  };
 }

@@ -20,8 +20,10 @@ import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
 import { enqueueMessage } from "../outbox/enqueue.ts";
 import { OutboxKind } from "../outbox/message.ts";
+import { emitWebhookEvents, type WebhookEmission } from "../webhooks/emit.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
 import { type PurchaseQuote, quotePurchase } from "./earning.ts";
-import { postLedgerEntry } from "./ledger.ts";
+import { pointsChangedEvent, postLedgerEntry } from "./ledger.ts";
 import { checkAmount } from "./money.ts";
 import { spendablePoints } from "./pending.ts";
 import type { LoyaltySettings } from "./settings.ts";
@@ -150,8 +152,10 @@ export async function recordPurchase(
     if (!purchase) throw new AppError("conflict", "The purchase is being recorded; try again");
 
     let balance = card.balance;
-    const entry = (kind: "REDEEM" | "PURCHASE", delta: number, suffix: string) =>
-      postLedgerEntry(tx, {
+    // The purchase and the points it moved reach webhooks in one statement, at the end.
+    const webhooks: WebhookEmission[] = [];
+    const entry = async (kind: "REDEEM" | "PURCHASE", delta: number, suffix: string) => {
+      const posted = await postLedgerEntry(tx, {
         card: { id: card.id },
         kind,
         delta,
@@ -159,7 +163,11 @@ export async function recordPurchase(
         purchaseId: purchase.id,
         ...(actor.staffId ? { staffId: actor.staffId } : {}),
         now,
+        emitWebhook: false,
       });
+      if (!posted.duplicate) webhooks.push(pointsChangedEvent(posted.entry, now));
+      return posted;
+    };
     if (quote.pointsSpent > 0) {
       balance = (await entry("REDEEM", -quote.pointsSpent, "redeem")).entry.balanceAfter;
     }
@@ -239,6 +247,28 @@ export async function recordPurchase(
       ],
       now,
     );
+    await emitWebhookEvents(tx, [
+      {
+        event: WebhookEvent.purchaseRecorded,
+        dedupeKey: `purchase:${purchase.id}`,
+        data: {
+          purchaseId: purchase.id,
+          customerId: customer.id,
+          cardId: card.id,
+          amountMinor: quote.amountMinor.toString(),
+          paidMinor: quote.paidMinor.toString(),
+          currency: settings.currency,
+          category: quote.rule.category,
+          pointsSpent: quote.pointsSpent,
+          pointsEarned: quote.pointsEarned,
+          balance,
+          tier: after.tier,
+          createdAt: now.toISOString(),
+        },
+        now,
+      },
+      ...webhooks,
+    ]);
     return { purchase, duplicate: false, balance, tierUp };
   });
 }

@@ -147,7 +147,9 @@ export const LoyaltySettingsSchema = z
         });
       }
     });
-  });
+  })
+  // The name the API document gives it (zod's own metadata; see api/openapi.ts).
+  .meta({ id: "LoyaltySettings" });
 
 export type LoyaltySettings = z.infer<typeof LoyaltySettingsSchema>;
 /** What may be written: every field optional, defaults filled in. */
@@ -185,6 +187,7 @@ export const LoyaltySettingsChangeSchema = z
       ]),
     ) as { [Key in keyof SettingsShape]: z.ZodOptional<WithoutDefault<SettingsShape[Key]>> },
   )
-  .refine((change) => Object.keys(change).length > 0, "name at least one setting to change");
+  .refine((change) => Object.keys(change).length > 0, "name at least one setting to change")
+  .meta({ id: "LoyaltySettingsChange" });
 
 export type LoyaltySettingsChange = z.infer<typeof LoyaltySettingsChangeSchema>;

@@ -7,6 +7,8 @@ import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
 import { generateCardNumber } from "../loyalty/card-number.ts";
 import { OutboxKind } from "../outbox/message.ts";
+import { emitWebhookEvents, type WebhookEmission } from "../webhooks/emit.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
 
 export type CompleteOnboardingOptions = {
   customerId: string;
@@ -79,6 +81,7 @@ export async function completeOnboarding(
       if (attempt < 5) continue;
       throw new AppError("conflict", "The card is being issued; try again");
     }
+    if (done.issued) await emitJoined(sql, done.customer, done.card, done.welcomeCredited, at);
     return {
       customer: done.customer,
       card: done.card,
@@ -88,4 +91,51 @@ export async function completeOnboarding(
       referrer: done.referrerCredited,
     };
   }
+}
+
+/**
+ * customer.created (and the welcome bonus's points.changed) for webhooks, once: only the call
+ * that issued the card gets here. Walk-ins at the till come this way too.
+ */
+function emitJoined(
+  sql: Sql,
+  customer: Customer,
+  card: LoyaltyCard,
+  welcomeCredited: number,
+  now: Date,
+): Promise<number> {
+  const events: WebhookEmission[] = [
+    {
+      event: WebhookEvent.customerCreated,
+      dedupeKey: `customer:${customer.id}`,
+      data: {
+        customerId: customer.id,
+        name: customer.name,
+        phone: customer.phone,
+        source: customer.source,
+        language: customer.language,
+        marketingConsent: customer.marketingConsent,
+        cardNumber: card.number,
+        balance: card.balance,
+        createdAt: customer.createdAt.toISOString(),
+      },
+      now,
+    },
+  ];
+  if (welcomeCredited > 0) {
+    events.push({
+      event: WebhookEvent.pointsChanged,
+      dedupeKey: `welcome:${customer.id}`,
+      data: {
+        customerId: customer.id,
+        cardId: card.id,
+        kind: "WELCOME",
+        delta: welcomeCredited,
+        balance: card.balance,
+        at: now.toISOString(),
+      },
+      now,
+    });
+  }
+  return emitWebhookEvents(sql, events);
 }

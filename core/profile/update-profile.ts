@@ -3,6 +3,7 @@ import type { Sql } from "../db/sql.ts";
 import { type CustomerPatch, updateCustomer } from "../db/tables/customers.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
+import { emitProfileUpdated } from "../webhooks/emit.ts";
 
 export type ProfileChange =
   | { field: "name"; value: string }
@@ -33,13 +34,20 @@ export async function updateProfile(
   options: { customerId: string; change: ProfileChange; now?: Date },
 ): Promise<Customer> {
   const { change } = options;
+  const now = options.now ?? new Date();
   const customer = await updateCustomer(sql, options.customerId, patchFor(change), {
-    at: options.now ?? new Date(),
+    at: now,
     event:
       change.field === "language"
         ? { type: EventType.languageChanged, data: { language: change.value } }
         : { type: EventType.profileEdited, data: { field: change.field } },
   });
   if (!customer) throw new AppError("not_found", `Customer ${options.customerId} not found`);
+  await emitProfileUpdated(sql, {
+    customerId: customer.id,
+    fields: [change.field],
+    source: "profile",
+    now,
+  });
   return customer;
 }

@@ -55,7 +55,8 @@ export const QuestionPatchSchema = z
     progressive: shape.progressive.unwrap(),
     active: shape.active.unwrap(),
   })
-  .partial();
+  .partial()
+  .meta({ id: "QuestionPatch" });
 export type QuestionPatch = z.infer<typeof QuestionPatchSchema>;
 
 export function invalidInput(message: string, issues: FieldIssue[]): AppError {

@@ -3,6 +3,7 @@ import type { Sql } from "../db/sql.ts";
 import { insertAnswer } from "../db/tables/answers.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
+import { emitProfileUpdated } from "../webhooks/emit.ts";
 import type { OpenQuestion } from "./open-question.ts";
 import { isStandardField, standardFields } from "./standard-fields.ts";
 import type { AnswerValue, Question } from "./types.ts";
@@ -73,5 +74,11 @@ export async function saveAnswer(sql: Sql, options: SaveAnswerOptions): Promise<
     },
   );
   if (!customer) throw new AppError("not_found", `Customer ${options.customerId} not found`);
+  await emitProfileUpdated(sql, {
+    customerId: customer.id,
+    fields: [key],
+    source: options.source,
+    now,
+  });
   return customer;
 }

@@ -40,10 +40,12 @@ export const TEXT_ANSWER_MAX_LENGTH = 500;
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** A text in the bot's languages; Russian first, English falls back to it when left out. */
-export const LocalizedTextSchema = z.strictObject({
-  ru: text(1000),
-  en: text(1000).optional(),
-});
+export const LocalizedTextSchema = z
+  .strictObject({
+    ru: text(1000),
+    en: text(1000).optional(),
+  })
+  .meta({ id: "LocalizedText" });
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
 export const OptionSchema = z.strictObject({
@@ -99,7 +101,9 @@ export const QuestionDefinitionSchema = z
       issue("min", `a ${question.type} question has no range`);
     if (question.condition?.key === question.key)
       issue("condition", "a question cannot depend on itself");
-  });
+  })
+  // The name the API document gives it (zod's own metadata; see api/openapi.ts).
+  .meta({ id: "QuestionDefinition" });
 
 /** min/max mean a range of numbers, or of days from today for dates. */
 const rangedTypes: ReadonlySet<QuestionType> = new Set(["number", "date"]);

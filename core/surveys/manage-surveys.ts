@@ -108,9 +108,11 @@ const slug = z
   .regex(SURVEY_SLUG_PATTERN, "lower-case letters, digits, _ and -, up to 40 characters");
 
 /** POST /api/surveys. */
-export const SurveyDefinitionSchema = surveySchema(slug);
+export const SurveyDefinitionSchema = surveySchema(slug).meta({ id: "SurveyDefinition" });
 /** PUT /api/surveys/:slug: the same, the slug optional (it cannot change). */
-export const SurveyReplacementSchema = surveySchema(slug.optional());
+export const SurveyReplacementSchema = surveySchema(slug.optional()).meta({
+  id: "SurveyReplacement",
+});
 
 export type SurveyDefinition = z.infer<typeof SurveyDefinitionSchema>;
 export type SurveyReplacement = z.infer<typeof SurveyReplacementSchema>;
@@ -308,7 +310,10 @@ export async function surveyResults(
   sql: Sql,
   options: { actor: Actor; slug: string },
 ): Promise<SurveyResults> {
-  const survey = await getSurvey(sql, options);
+  // Results are what customers said, like feedback: readers (VIEWER) see them too.
+  requirePermission(options.actor, Permission.viewFeedback);
+  const survey = await selectSurvey(sql, options.slug);
+  if (!survey) throw surveyNotFound(options.slug);
   const [questions, stats, runs] = await Promise.all([
     selectSurveyQuestions(sql, survey.id),
     selectSurveyAnswerStats(sql, survey.id),

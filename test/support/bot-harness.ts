@@ -38,6 +38,8 @@ export async function startBotHarness(
     logDestination?: DestinationStream;
     /** The outbox dispatcher's clock (and poll interval, 20 ms by default here). */
     dispatcher?: StartAppOptions["dispatcher"];
+    /** The webhook dispatcher's intervals (app defaults otherwise). */
+    webhooks?: StartAppOptions["webhooks"];
   } = {},
 ): Promise<BotHarness> {
   const statements: string[] = [];
@@ -68,6 +70,7 @@ export async function startBotHarness(
     startApp(config, {
       database: db,
       dispatcher: { pollMs: 20, ...options.dispatcher },
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       ...(options.logDestination
         ? { logDestination: options.logDestination }
         : { logger: silentLogger() }),
