@@ -40,7 +40,8 @@ if (segmentId !== undefined && !/^[0-9a-f-]{36}$/i.test(segmentId))
   fail("--segment must be a segment id (a UUID)", 64);
 
 const { config, db } = await openCliDatabase(
-  `curl -o ${out} "…/api/customers/export?format=${format}" -H "Authorization: Bearer $ADMIN_TOKEN"`,
+  (url) =>
+    `  curl -o ${out} "${url}/api/customers/export?format=${format}" -H "Authorization: Bearer $ADMIN_TOKEN"`,
 );
 const actor: Actor = { staffId: null, role: "OWNER", via: "cli" };
 let code = 0;

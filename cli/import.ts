@@ -39,7 +39,8 @@ const size = await stat(file)
 const dryRun = parsed.values["dry-run"] === true;
 
 const { config, db } = await openCliDatabase(
-  `curl -X POST ${dryRun ? "'…/api/imports?dryRun=true'" : "…/api/imports"} -H "Authorization: Bearer $ADMIN_TOKEN" -F file=@${basename(file)}`,
+  (url) =>
+    `  curl -X POST "${url}/api/imports${dryRun ? "?dryRun=true" : ""}" -H "Authorization: Bearer $ADMIN_TOKEN" -F file=@${basename(file)}`,
 );
 const actor: Actor = { staffId: null, role: "OWNER", via: "cli" };
 const questions = await new QuestionBank(db.sql).all();

@@ -7,11 +7,17 @@ export function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** The running app's address, for the API calls a refusal suggests instead. */
+export function appUrl(config: ReturnType<typeof parseConfig>): string {
+  return `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`;
+}
+
 /**
  * The configured database for a command-line tool. With the embedded database the app must be
- * stopped first (one process at a time); the message says so and offers the API instead.
+ * stopped first (one process at a time); the message says so and offers the API instead
+ * (`apiHint`: the lines of the call to make, given the app's address).
  */
-export async function openCliDatabase(apiHint: string) {
+export async function openCliDatabase(apiHint: (url: string) => string) {
   loadEnvFile();
   let config: ReturnType<typeof parseConfig>;
   try {
@@ -26,7 +32,8 @@ export async function openCliDatabase(apiHint: string) {
       fail(
         [
           "The app is running on this embedded database, and only one process may open it.",
-          `Either stop the app and run this command again, or ask the running app: ${apiHint}`,
+          "Either stop the app and run this command again, or ask the running app:",
+          apiHint(appUrl(config)),
         ].join("\n"),
         1,
       );

@@ -1,12 +1,10 @@
 import { parseArgs } from "node:util";
 import { Api } from "grammy";
-import { ConfigError, loadEnvFile, parseConfig } from "../config.ts";
 import type { Actor } from "../core/access/permissions.ts";
 import { StaffRoles } from "../core/access/roles.ts";
 import { staffInviteLink } from "../core/customers/deep-link.ts";
-import { configuredDatabase, openDatabase } from "../core/db/database.ts";
-import { createLogger } from "../core/logger.ts";
 import { DEFAULT_INVITE_HOURS, inviteStaff } from "../core/staff/invite-staff.ts";
+import { fail, openCliDatabase } from "./open-cli-database.ts";
 
 /**
  * `npm run staff:invite -- --role owner --name "Anna"`: a one-time staff invite link, for the
@@ -14,11 +12,6 @@ import { DEFAULT_INVITE_HOURS, inviteStaff } from "../core/staff/invite-staff.ts
  * the database directly, so with the embedded database the app must be stopped first.
  */
 const usage = `Usage: npm run staff:invite -- --role owner|manager|cashier --name "Full name" [--hours ${DEFAULT_INVITE_HOURS}]`;
-
-function fail(message: string, code: number): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
 
 let args: { role?: string; name?: string; hours?: string; help?: boolean };
 try {
@@ -43,31 +36,13 @@ if (!Number.isInteger(hours) || hours < 1 || hours > 720) {
   fail(`--hours must be a whole number of hours from 1 to 720.\n${usage}`, 64);
 }
 
-loadEnvFile();
-let config: ReturnType<typeof parseConfig>;
-try {
-  config = parseConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  fail(error.message, 78);
-}
-
-const logger = createLogger({ level: "warn" });
-const db = await openDatabase(configuredDatabase(config), { logger }).catch((error: Error) => {
-  if (error.name === "DataDirInUseError") {
-    fail(
-      [
-        "The app is running on this embedded database, and only one process may open it.",
-        "Either stop the app and run this command again, or ask the running app for the invite:",
-        `  curl -X POST ${`http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`}/api/staff/invites \\`,
-        '    -H "Authorization: Bearer $ADMIN_TOKEN" -H "content-type: application/json" \\',
-        `    -d '{"name": ${JSON.stringify(name)}, "role": "${role}"}'`,
-      ].join("\n"),
-      1,
-    );
-  }
-  fail(`Cannot open the database: ${error.message}`, 1);
-});
+const { config, db } = await openCliDatabase((url) =>
+  [
+    `  curl -X POST ${url}/api/staff/invites \\`,
+    '    -H "Authorization: Bearer $ADMIN_TOKEN" -H "content-type: application/json" \\',
+    `    -d '{"name": ${JSON.stringify(name)}, "role": "${role}"}'`,
+  ].join("\n"),
+);
 
 const cli: Actor = { staffId: null, role: "OWNER", via: "cli" };
 const invite = await inviteStaff(db.sql, { actor: cli, name, role, validHours: hours });
