@@ -273,6 +273,12 @@ describe(`surveys in the bot on ${testDbKind}`, () => {
     expect(texts(user)).toContain(
       "🎉 Спасибо, что прошли опрос «Про питомцев»! Вам начислено 30 баллов.",
     );
+    // The bonus's own notice comes through the outbox, at its own moment: let it arrive first,
+    // so that it cannot land after the menu's answer.
+    await until(
+      () => texts(user).some((text) => text.startsWith("🎁 Вам начислено 30 баллов")),
+      "the bonus notice",
+    );
     await user.pressReplyButton("📝 Вопросы для вас");
     expect(lastText(user)).toBe("Сейчас новых вопросов нет — спасибо, что заглянули!");
     const answered = await h.db.prisma.surveyAnswer.count({ where: { customerId } });
