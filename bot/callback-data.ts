@@ -23,6 +23,12 @@ export const cb = {
   dataDeleteCancel: "data:delete:cancel",
   /** Start or resume a survey from "Questions for you" (a slug fits the 64 bytes). */
   survey: (slug: string) => `survey:${slug}`,
+  /** A campaign message's callback button: the delivery (outbox row id) and the button's index. */
+  campaignButton: (deliveryId: bigint | string, index: number) => `cmp:${deliveryId}:${index}`,
+  /** "Unsubscribe" under a marketing message (the delivery it was under; 0 = none). */
+  unsubscribe: (deliveryId: bigint | string) => `unsub:${deliveryId}`,
+  /** Subscribe again, one tap after unsubscribing. */
+  resubscribe: "resub",
 } as const;
 
 export const cbPatterns = {
@@ -34,4 +40,6 @@ export const cbPatterns = {
   marketingToggle: /^settings:marketing:(on|off)$/,
   questionsToggle: /^settings:questions:(on|off)$/,
   survey: /^survey:([A-Za-z0-9_-]{1,57})$/,
+  campaignButton: /^cmp:(\d{1,19}):(\d{1,2})$/,
+  unsubscribe: /^unsub:(\d{1,19})$/,
 } as const;

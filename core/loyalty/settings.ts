@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CampaignSettingsSchema } from "../campaigns/settings.ts";
 import { FeedbackSettingsSchema, QuestionSettingsSchema } from "../questions/settings.ts";
 
 /**
@@ -109,6 +110,8 @@ export const LoyaltySettingsSchema = z
     questions: QuestionSettingsSchema,
     /** The rating after a purchase. */
     feedback: FeedbackSettingsSchema,
+    /** Campaigns: the frequency cap (core/campaigns/settings.ts). */
+    campaigns: CampaignSettingsSchema,
   })
   .superRefine((settings, ctx) => {
     const levels = settings.tiers.levels;

@@ -1,3 +1,5 @@
+import type { MessageSpec } from "../campaigns/message.ts";
+
 /**
  * What an outbox row says: one of the bot's own messages (a key of bot/locales) and its
  * variables, written in the customer's language when it is sent. Core names the message; the
@@ -56,6 +58,37 @@ export const OutboxKind = {
   feedbackAlert: "feedback_alert",
   /** A staff member's answer to a customer's feedback. */
   feedbackReply: "feedback_reply",
+  /** A campaign delivery (payload: CampaignDeliveryPayload; marketing unless the campaign says not). */
+  campaign: "campaign",
+  /** Deleting or editing a campaign message already sent (payload: MessageChangePayload). */
+  campaignChange: "campaign_change",
+  /** A test send of a campaign to a staff member (payload: CampaignDeliveryPayload). */
+  campaignTest: "campaign_test",
+  /** An automation's message in the owner's words (payload: OwnerMessagePayload). */
+  automation: "automation",
 } as const;
+
+/**
+ * A campaign delivery's payload: the words are the campaign's (Campaign.message, or the
+ * variant's text), rendered with the recipient's placeholders when the row is sent; the row's
+ * campaignId says which campaign.
+ */
+export type CampaignDeliveryPayload = { campaign: { variant: string | null } };
+
+/**
+ * Deletes or edits (to the campaign's current text) a message already sent: `messageId` is
+ * the Telegram message id in the customer's chat, `deliveryId` the row that sent it.
+ */
+export type MessageChangePayload = {
+  change: "delete" | "edit";
+  messageId: number;
+  deliveryId: string;
+};
+
+/** An automation's message in the owner's words (core/automations), with its placeholders. */
+export type OwnerMessagePayload = {
+  owner: MessageSpec;
+  automationKey: string;
+};
 
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
