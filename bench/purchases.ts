@@ -146,6 +146,7 @@ function recording(sql: Sql, into: Statement[]): Sql {
       return sql.query(text, params);
     },
     transaction: (work) => sql.transaction((tx) => work(recording(tx, into))),
+    ...(sql.database ? { database: sql.database } : {}),
   };
 }
 

@@ -39,10 +39,11 @@ async function run<Row extends object>(
   }
 }
 
-function inTransaction(client: pg.PoolClient): Sql {
+function inTransaction(client: pg.PoolClient, database: object): Sql {
   const tx: Sql = {
     query: (text, params) => run(client, text, params, true),
     transaction: (work) => work(tx),
+    database,
   };
   return tx;
 }
@@ -50,13 +51,14 @@ function inTransaction(client: pg.PoolClient): Sql {
 /** `Sql` over a pg pool; a transaction holds one pooled connection from BEGIN to COMMIT. */
 export function pgSql(pool: pg.Pool): Sql {
   return {
+    database: pool,
     query: (text, params) => run(pool, text, params),
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query("BEGIN");
-        const result = await work(inTransaction(client));
+        const result = await work(inTransaction(client, pool));
         await client.query("COMMIT");
         return result;
       } catch (error) {

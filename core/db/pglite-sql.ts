@@ -116,6 +116,7 @@ export function pgliteSql(db: PGlite, onStatement?: StatementObserver): Sql {
     parsers: { ...(db.parsers as Record<number, Parse>), ...rowParsers },
   };
   return {
+    database: db,
     query(text, params) {
       onStatement?.(text);
       return db._runExclusiveTransaction(() =>
@@ -131,6 +132,7 @@ export function pgliteSql(db: PGlite, onStatement?: StatementObserver): Sql {
             return db._runExclusiveQuery(() => run(session, text, params, true));
           },
           transaction: (inner) => inner(tx),
+          database: db,
         };
         return work(tx);
       });

@@ -22,6 +22,12 @@ export interface Sql {
    * whose outermost caller owns the transaction.
    */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * The database this runs on, the same object for a connection and its transactions: what a
+   * process caches about one database (the webhook subscriptions) is keyed by it, so two
+   * databases in one process (tests) never share a cache.
+   */
+  readonly database?: object;
 }
 
 /** Sees every statement sent to the database (tests and benchmarks count them). */

@@ -119,7 +119,7 @@ export function startWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDisp
       await refreshWebhookSubscriptions(deps.sql, refreshMs * 3 + 5_000);
       lastRefresh = Date.now();
     }
-    if (!anySubscribers()) return false;
+    if (!anySubscribers(deps.sql)) return false;
     const claimed = await claimDueDeliveries(deps.sql, {
       now: new Date(),
       limit: BATCH,

@@ -27,7 +27,7 @@ export async function emitWebhookEvents(
   sql: Sql,
   emissions: readonly WebhookEmission[],
 ): Promise<number> {
-  const wanted = emissions.filter((emission) => mayHaveSubscribers(emission.event));
+  const wanted = emissions.filter((emission) => mayHaveSubscribers(sql, emission.event));
   if (wanted.length === 0) return 0;
   return insertWebhookDeliveries(sql, wanted, wanted[0]?.now ?? new Date());
 }
