@@ -12,6 +12,7 @@ import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
 import { configuredDatabase, type Database, openDatabase } from "./core/db/database.ts";
+import { interruptedImportsJob } from "./core/imports/interrupted-imports.ts";
 import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
 import { startBulkPointsWorker } from "./core/loyalty/bulk-points-processing.ts";
 import { loyaltyJobs } from "./core/loyalty/scheduled-jobs.ts";
@@ -21,6 +22,7 @@ import { QuestionBank } from "./core/questions/bank-store.ts";
 import { ensureDefaultPack } from "./core/questions/packs.ts";
 import { questionJobs } from "./core/questions/scheduled-jobs.ts";
 import { expireRedemptions } from "./core/rewards/expire-redemptions.ts";
+import { advisoryLockLeader, soleLeader } from "./core/scheduling/leader.ts";
 import { createScheduler, type Scheduler } from "./core/scheduling/scheduler.ts";
 import { segmentJobs } from "./core/segments/scheduled-jobs.ts";
 import { startWebhookDispatcher, type WebhookDispatcherDeps } from "./core/webhooks/dispatcher.ts";
@@ -65,6 +67,8 @@ export type StartAppOptions = {
    * quiets both at once.
    */
   webhooks?: Pick<WebhookDispatcherDeps, "pollMs" | "refreshMs" | "retryBaseMs">;
+  /** How often a process that is not the scheduler's leader tries again (tests; 10 s). */
+  leaderRetryMs?: number;
 };
 
 /**
@@ -178,9 +182,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     const port = typeof address === "object" && address ? address.port : config.port;
     const httpUrl = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
 
+    const leaderConnection = database.dedicatedConnection?.bind(database);
     const scheduler = createScheduler({
       timeZone: config.timeZone,
       logger,
+      // On PostgreSQL several processes may run; the jobs fire in one of them (leader.ts).
+      leadership: leaderConnection
+        ? advisoryLockLeader({
+            connect: leaderConnection,
+            logger,
+            ...(options.leaderRetryMs ? { retryMs: options.leaderRetryMs } : {}),
+          })
+        : soleLeader(),
       jobs: [
         {
           name: "purge-stale-bot-state",
@@ -217,6 +230,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           schedule: "* * * * *",
           run: () => bulkPoints.runPending(),
         },
+        // Imports left RUNNING by a process that stopped: FAILED, at start and every minute.
+        interruptedImportsJob({ sql: database.sql, logger }),
       ],
     });
     scheduler.start();

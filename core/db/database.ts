@@ -19,6 +19,21 @@ export type Database = {
   readonly migrations: MigrationReport;
   /** Throws when the database does not answer; used by /healthz. */
   ping(): Promise<void>;
+  /**
+   * A connection of its own, outside the pool, for what belongs to a session (the scheduler's
+   * leader lock). Only on PostgreSQL: PGlite is one connection in one process.
+   */
+  dedicatedConnection?(): Promise<DedicatedConnection>;
+  close(): Promise<void>;
+};
+
+export type DedicatedConnection = {
+  query<Row extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<Row[]>;
+  /** Called once when the connection breaks (server restart, network, terminated backend). */
+  onLost(listener: (error: Error) => void): void;
   close(): Promise<void>;
 };
 
@@ -170,6 +185,33 @@ async function openPostgres(
     migrations,
     async ping() {
       await pool.query("SELECT 1");
+    },
+    async dedicatedConnection() {
+      // keepAlive: a vanished peer is noticed by the socket, not only at the next query.
+      const client = new pg.Client({ connectionString: url, keepAlive: true });
+      let lost: ((error: Error) => void) | undefined;
+      let closed = false;
+      const loseOnce = (error: Error) => {
+        if (closed) return;
+        closed = true;
+        lost?.(error);
+      };
+      client.on("error", loseOnce);
+      client.on("end", () => loseOnce(new Error("connection ended")));
+      await client.connect();
+      return {
+        async query<Row extends object>(text: string, params?: readonly unknown[]) {
+          const result = await client.query<Row>(text, params ? [...params] : undefined);
+          return result.rows;
+        },
+        onLost(listener: (error: Error) => void) {
+          lost = listener;
+        },
+        async close() {
+          closed = true;
+          await client.end().catch(() => {});
+        },
+      };
     },
     async close() {
       await prisma.dispose();
