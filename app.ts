@@ -261,9 +261,11 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     cleanup.push(() => outboxApi.close());
     const dispatcher = startDispatcher({
       sql: database.sql,
-      api: new Api(token, { apiRoot, fetch: outboxApi.fetch }),
+      // A send that hangs is given up after 30 s and retried later, like a dropped connection.
+      api: new Api(token, { apiRoot, fetch: outboxApi.fetch, timeoutSeconds: 30 }),
       translate: (locale, key, vars) => i18n.t(locale, key, vars),
       config,
+      loyalty,
       logger,
       ...options.dispatcher,
     });

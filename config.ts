@@ -118,9 +118,18 @@ const variables = {
   },
   BUSINESS_NAME: { schema: z.string().min(1).max(64).default("Loyalty"), example: "Salon Aurora" },
   OUTBOX_RATE: {
-    schema: z.coerce.number().int().min(1).max(1000).default(25),
+    // "off" (or 0): no pace at all, for benchmarks against an emulator; Telegram would answer
+    // 429s. Above about 30 a second Telegram needs paid broadcasts (OUTBOX_PAID_BROADCAST).
+    schema: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default("25")
+      .transform((value) => (value === "off" ? 0 : Number(value)))
+      .pipe(z.number("must be a number or off").int().min(0).max(1000)),
     example: "25",
   },
+  OUTBOX_PAID_BROADCAST: { schema: bool.default(false), example: "false" },
   QUIET_HOURS: {
     schema: z
       .string()
@@ -175,8 +184,10 @@ export type Config = {
     rateLimitPerMinute: number;
   };
   outbox: {
-    /** Messages per second the bot sends on its own, across all processes. */
+    /** Messages per second the bot sends on its own, across all processes; 0 = no pace. */
     ratePerSecond: number;
+    /** Sends `allow_paid_broadcast` (Telegram then allows up to 1,000 messages a second). */
+    paidBroadcast: boolean;
     /** When offers and reminders wait (business time zone); null = never. */
     quietHours: QuietHours | null;
     /** Offers and reminders per customer in any 24 hours; receipts do not count. */
@@ -260,6 +271,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     api: { rateLimitPerMinute: e.API_RATE_LIMIT },
     outbox: {
       ratePerSecond: e.OUTBOX_RATE,
+      paidBroadcast: e.OUTBOX_PAID_BROADCAST,
       quietHours: e.QUIET_HOURS,
       dailyCapPerCustomer: e.CUSTOMER_DAILY_MESSAGES,
     },
