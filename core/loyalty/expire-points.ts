@@ -1,6 +1,8 @@
 import type { Sql } from "../db/sql.ts";
 import { expireBatch, selectCardsWithPointsToExpire } from "../db/tables/points-expiry.ts";
 import { isoDate, localDateOf, startOfLocalDay } from "../scheduling/calendar.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
+import { mayHaveSubscribers } from "../webhooks/subscriptions.ts";
 import { expiryCutoff } from "./expiry.ts";
 import type { LoyaltySettings } from "./settings.ts";
 
@@ -44,6 +46,7 @@ export async function expirePoints(
           day: isoDate(cutoffDay),
           note: `Earned before ${isoDate(cutoffDay)}`,
           at: options.now,
+          webhooks: mayHaveSubscribers(tx, WebhookEvent.pointsChanged),
         }),
       );
       result.cards += expired.cards;

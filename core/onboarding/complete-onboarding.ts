@@ -81,7 +81,12 @@ export async function completeOnboarding(
       if (attempt < 5) continue;
       throw new AppError("conflict", "The card is being issued; try again");
     }
-    if (done.issued) await emitJoined(sql, done.customer, done.card, done.welcomeCredited, at);
+    if (done.issued) {
+      await emitJoined(sql, done.customer, done.card, done.welcomeCredited, at, {
+        referrerId: done.referrerCredited?.id ?? null,
+        points: options.referralBonus,
+      });
+    }
     return {
       customer: done.customer,
       card: done.card,
@@ -94,8 +99,9 @@ export async function completeOnboarding(
 }
 
 /**
- * customer.created (and the welcome bonus's points.changed) for webhooks, once: only the call
- * that issued the card gets here. Walk-ins at the till come this way too.
+ * customer.created (and the points.changed of the welcome bonus and of the referrer's bonus) for
+ * webhooks, once: only the call that issued the card gets here. Walk-ins at the till come this
+ * way too.
  */
 function emitJoined(
   sql: Sql,
@@ -103,6 +109,7 @@ function emitJoined(
   card: LoyaltyCard,
   welcomeCredited: number,
   now: Date,
+  referral: { referrerId: string | null; points: number },
 ): Promise<number> {
   const events: WebhookEmission[] = [
     {
@@ -132,6 +139,22 @@ function emitJoined(
         kind: "WELCOME",
         delta: welcomeCredited,
         balance: card.balance,
+        at: now.toISOString(),
+      },
+      now,
+    });
+  }
+  if (referral.referrerId && referral.points > 0) {
+    // The referrer's balance is not read back (this runs in the customer's update): the
+    // receiver reads it with the API if it needs it.
+    events.push({
+      event: WebhookEvent.pointsChanged,
+      dedupeKey: `referral:${customer.id}`,
+      data: {
+        customerId: referral.referrerId,
+        kind: "REFERRAL",
+        delta: referral.points,
+        referredCustomerId: customer.id,
         at: now.toISOString(),
       },
       now,

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { luhnCheckDigit } from "../../core/loyalty/card-number.ts";
+import { expirePoints } from "../../core/loyalty/expire-points.ts";
+import { postLedgerEntry } from "../../core/loyalty/ledger.ts";
+import { seedSettings } from "../../core/loyalty/settings.ts";
 import { apiCaller, issueFields } from "../support/api.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { testDbKind } from "../support/database.ts";
@@ -169,6 +172,44 @@ describe(`outgoing webhooks on ${testDbKind}`, () => {
     expect(gone.every((r) => r.signed)).toBe(true);
     expect((await call("DELETE", `/api/webhooks/${id}`)).body).toEqual({ deleted: true });
     expect((await call("GET", `/api/webhooks/${id}/deliveries`)).status).toBe(404);
+  });
+
+  it("sends points.changed for points the nightly expiry took, as for any ledger entry", async () => {
+    const created = await call("POST", "/api/webhooks", {
+      url: receiver.url("/expiry"),
+      events: ["points.changed"],
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.body.endpoint;
+    const olga = await customerWithCard();
+    const earned = new Date("2026-01-10T09:00:00Z");
+    await postLedgerEntry(h.db.sql, {
+      card: { activeCardOfCustomer: olga.id },
+      kind: "ADJUSTMENT",
+      delta: 70,
+      idempotencyKey: `expiry-hook:${olga.id}`,
+      note: "old points",
+      now: earned,
+    });
+    const settings = seedSettings({ welcomeBonus: 0, referralBonus: 0 });
+    const result = await expirePoints(h.db.sql, {
+      settings: { ...settings, expiry: { kind: "after_days", days: 30 } },
+      timeZone: "Europe/Moscow",
+      now: new Date("2026-03-01T09:00:00Z"),
+    });
+    expect(result.points).toBeGreaterThanOrEqual(70);
+
+    await vi.waitFor(() => {
+      const bodies = receiver.received
+        .filter((r) => r.path === "/expiry")
+        .map((r) => JSON.parse(r.body));
+      const mine = bodies.find((b) => b.data.customerId === olga.id && b.data.kind === "EXPIRE");
+      expect(mine?.data).toMatchObject({ delta: -70, balance: 0 });
+      expect(mine?.data.note).toMatch(/^Earned before 2026-/);
+      expect(mine?.data.entryId).toMatch(/^\d+$/);
+      expect(new Date(mine?.data.at).toISOString()).toBe(mine?.data.at);
+    });
+    expect((await call("DELETE", `/api/webhooks/${id}`)).status).toBe(200);
   });
 
   it("costs a purchase no statement while no endpoint listens", async () => {

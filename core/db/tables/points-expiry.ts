@@ -111,7 +111,15 @@ export async function queueExpiryWarnings(
  */
 export async function expireBatch(
   tx: Sql,
-  options: { cardIds: readonly string[]; cutoff: Date; day: string; note: string; at: Date },
+  options: {
+    cardIds: readonly string[];
+    cutoff: Date;
+    day: string;
+    note: string;
+    at: Date;
+    /** Queue the points.changed webhook of each entry in the same statement (someone listens). */
+    webhooks?: boolean;
+  },
 ): Promise<{ cards: number; points: number }> {
   await tx.query(
     `SELECT 1 FROM "LoyaltyCard" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR UPDATE`,
@@ -135,10 +143,31 @@ export async function expireBatch(
        INSERT INTO "PointsEntry"
          ("cardId", "customerId", "kind", "delta", "balanceAfter", "idempotencyKey", "note", "createdAt")
        SELECT "id", "customerId", 'EXPIRE', -"points", "balance", "key", $4, $5 FROM moved
-       RETURNING "delta"
-     )
+       RETURNING *
+     )${options.webhooks ? `, notified AS (${pointsChangedDeliveries("posted", "$5")})` : ""}
      SELECT count(*)::int AS "cards", COALESCE(-SUM("delta"), 0)::int AS "points" FROM posted`,
     [options.cardIds, options.cutoff, options.day, options.note, options.at],
   );
   return { cards: row?.cards ?? 0, points: row?.points ?? 0 };
+}
+
+/**
+ * The points.changed webhook deliveries of the ledger rows in the CTE `entries` (RETURNING * of
+ * an INSERT INTO "PointsEntry"), for every active endpoint listening: the same payload and
+ * dedupe key as core/loyalty/ledger.ts pointsChangedEvent, so a batch job and a single post read
+ * alike to the receiver.
+ */
+export function pointsChangedDeliveries(entries: string, at: string): string {
+  return `INSERT INTO "WebhookDelivery" ("endpointId", "event", "payload", "dedupeKey", "notBefore", "createdAt")
+    SELECT w."id", 'points.changed',
+           jsonb_build_object(
+             'customerId', p."customerId", 'cardId', p."cardId", 'entryId', p."id"::text,
+             'kind', p."kind", 'delta', p."delta", 'balance', p."balanceAfter",
+             'purchaseId', p."purchaseId", 'note', p."note",
+             'at', to_char(p."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+           'points.changed:entry:' || p."id"::text || ':' || w."id"::text,
+           ${at}::timestamp, ${at}::timestamp
+    FROM ${entries} p
+    JOIN "WebhookEndpoint" w ON w."active" AND 'points.changed' = ANY(w."events")
+    ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
