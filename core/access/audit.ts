@@ -1,3 +1,4 @@
+import type { Prisma } from "../db/client.ts";
 import type { Sql } from "../db/sql.ts";
 import { insertAuditEntry } from "../db/tables/audit-entries.ts";
 import type { Actor } from "./permissions.ts";
@@ -42,6 +43,20 @@ export const AuditAction = {
   customerEdited: "customer.edited",
   /** A customer's personal data erased by the owner (core/privacy/delete-customer-data.ts). */
   customerAnonymised: "customer.anonymised",
+  /** Campaigns (core/campaigns): each change of a campaign and what was done with it. */
+  campaignCreated: "campaign.created",
+  campaignChanged: "campaign.changed",
+  campaignLaunched: "campaign.launched",
+  campaignPaused: "campaign.paused",
+  campaignResumed: "campaign.resumed",
+  campaignCancelled: "campaign.cancelled",
+  campaignTestSent: "campaign.test_sent",
+  campaignMessagesDeleted: "campaign.messages_deleted",
+  campaignMessagesEdited: "campaign.messages_edited",
+  /** The per-recipient delivery report downloaded (it names customers). */
+  campaignReportExported: "campaign.report_exported",
+  /** An automation created, changed (words, timing, on/off) or deleted (core/automations). */
+  automationChanged: "automation.changed",
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
@@ -68,4 +83,30 @@ export function recordAudit(
     },
     entry.now ?? new Date(),
   );
+}
+
+/** The Prisma side of a transaction: what records an audit row inside `db.$transaction`. */
+type PrismaAuditClient = {
+  auditEntry: { create(args: { data: Prisma.AuditEntryUncheckedCreateInput }): Promise<unknown> };
+};
+
+/**
+ * `recordAudit` for a change made through Prisma (tokens, segments, an erasure): the row goes
+ * into the same Prisma transaction as the change, so the log never lacks an act that happened,
+ * nor names one that was rolled back.
+ */
+export async function recordAuditWithPrisma(
+  tx: PrismaAuditClient,
+  entry: Parameters<typeof recordAudit>[1],
+): Promise<void> {
+  await tx.auditEntry.create({
+    data: {
+      staffId: entry.actor.staffId,
+      actor: entry.actor.via,
+      action: entry.action,
+      customerId: entry.customerId ?? null,
+      data: (entry.data ?? {}) as Prisma.InputJsonObject,
+      createdAt: entry.now ?? new Date(),
+    },
+  });
 }

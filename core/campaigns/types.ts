@@ -23,6 +23,8 @@ export type CampaignDeps = {
    * the Russian and English words of bot/locales when left out.
    */
   tierWord?: (tier: string, language: string) => string;
+  /** The bot's DEFAULT_LANGUAGE, for previews of customers whose language is unknown. */
+  defaultLanguage?: "ru" | "en";
 };
 
 /** What a campaign is sent to, as stored in Campaign.audience. */
@@ -87,6 +89,8 @@ export type CampaignStats = {
   clicks: number;
   /** Button presses, every button of every delivery counted once. */
   buttonClicks: number;
+  /** Recipients who pressed the message's "Unsubscribe" (not counted as clicks). */
+  unsubscribes: number;
   cancelled: number;
   /** Sent after a dispatcher vanished holding them (a crash): they may have gone twice. */
   possibleDuplicates: number;
