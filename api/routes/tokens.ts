@@ -94,7 +94,7 @@ export function tokenRoutes(deps: ApiDeps) {
     .openapi(create, async (c) => {
       const body = c.req.valid("json");
       const { token, apiToken } = await createApiToken(deps.db, {
-        audit: { sql: deps.sql, actor: await apiActor(c, deps) },
+        audit: { actor: await apiActor(c, deps) },
         name: body.name,
         role: body.role,
         staffId: body.staffId,
@@ -106,7 +106,7 @@ export function tokenRoutes(deps: ApiDeps) {
     })
     .openapi(revoke, async (c) => {
       const apiToken = await revokeApiToken(deps.db, {
-        audit: { sql: deps.sql, actor: await apiActor(c, deps) },
+        audit: { actor: await apiActor(c, deps) },
         id: c.req.valid("param").id,
       });
       return c.json({ apiToken: present(apiToken) }, 200);

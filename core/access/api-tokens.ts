@@ -1,15 +1,11 @@
 import type { ApiToken, PrismaClient, StaffRole } from "../db/client.ts";
-import type { Sql } from "../db/sql.ts";
 import { AppError } from "../errors.ts";
-import { AuditAction, recordAudit } from "./audit.ts";
+import { AuditAction, recordAuditWithPrisma } from "./audit.ts";
 import { generateToken, hashToken } from "./authenticate.ts";
 import type { Actor } from "./permissions.ts";
 
-/**
- * Who issues or revokes, for the audit log. Tokens are written through Prisma and the log through
- * `sql`, so the entry follows the change rather than sharing its transaction.
- */
-type TokenAudit = { sql: Sql; actor: Actor };
+/** Who issues or revokes, for the audit log (written in the same transaction as the change). */
+type TokenAudit = { actor: Actor };
 
 export type ApiTokenView = Omit<ApiToken, "tokenHash">;
 
@@ -33,19 +29,27 @@ export async function createApiToken(
     if (!staff) throw new AppError("not_found", `Staff member ${options.staffId} not found`);
   }
   const token = generateToken();
-  const row = await db.apiToken.create({
-    data: {
-      name: options.name,
-      role: options.role,
-      staffId: options.staffId ?? null,
-      expiresAt: options.expiresAt ?? null,
-      tokenHash: hashToken(token),
-    },
-  });
-  await recordAudit(options.audit.sql, {
-    actor: options.audit.actor,
-    action: AuditAction.tokenIssued,
-    data: { tokenId: row.id, name: row.name, role: row.role, staffId: row.staffId },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        name: options.name,
+        role: options.role,
+        staffId: options.staffId ?? null,
+        expiresAt: options.expiresAt ?? null,
+        tokenHash: hashToken(token),
+      },
+    });
+    await recordAuditWithPrisma(tx, {
+      actor: options.audit.actor,
+      action: AuditAction.tokenIssued,
+      data: {
+        tokenId: created.id,
+        name: created.name,
+        role: created.role,
+        staffId: created.staffId,
+      },
+    });
+    return created;
   });
   return { token, apiToken: view(row) };
 }
@@ -64,14 +68,17 @@ export async function revokeApiToken(
   const row = await db.apiToken.findUnique({ where: { id } });
   if (!row) throw new AppError("not_found", `API token ${id} not found`);
   if (row.revokedAt) return view(row);
-  const revoked = await db.apiToken.update({
-    where: { id },
-    data: { revokedAt: options.now ?? new Date() },
-  });
-  await recordAudit(options.audit.sql, {
-    actor: options.audit.actor,
-    action: AuditAction.tokenRevoked,
-    data: { tokenId: id, name: row.name, role: row.role },
+  const revoked = await db.$transaction(async (tx) => {
+    const updated = await tx.apiToken.update({
+      where: { id },
+      data: { revokedAt: options.now ?? new Date() },
+    });
+    await recordAuditWithPrisma(tx, {
+      actor: options.audit.actor,
+      action: AuditAction.tokenRevoked,
+      data: { tokenId: id, name: row.name, role: row.role },
+    });
+    return updated;
   });
   return view(revoked);
 }

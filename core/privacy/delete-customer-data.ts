@@ -1,5 +1,5 @@
 import { generateReferralCode } from "../customers/referral-code.ts";
-import type { PrismaClient } from "../db/client.ts";
+import type { Prisma, PrismaClient } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { EventType, recordEvent } from "../events.ts";
 import { erasedIdentity } from "./erased-identity.ts";
@@ -12,7 +12,12 @@ import { erasedIdentity } from "./erased-identity.ts";
  */
 export async function deleteCustomerData(
   db: PrismaClient,
-  options: { customerId: string; now?: Date },
+  options: {
+    customerId: string;
+    now?: Date;
+    /** Written in the erasure's transaction (the owner's act, for the audit log). */
+    alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>;
+  },
 ): Promise<{ telegramId: string | null }> {
   const now = options.now ?? new Date();
   // Loaded here, not with the module: start-up loads no Prisma (the bot's hot path has none).
@@ -55,6 +60,7 @@ export async function deleteCustomerData(
       },
     });
     await recordEvent(tx, customer.id, EventType.dataDeleted, {});
+    await options.alsoInTransaction?.(tx);
     return { telegramId: customer.telegramId?.toString() ?? null };
   });
 }

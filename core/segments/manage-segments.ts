@@ -1,4 +1,4 @@
-import { AuditAction, recordAudit } from "../access/audit.ts";
+import { AuditAction, recordAuditWithPrisma } from "../access/audit.ts";
 import { type Actor, Permission, requirePermission } from "../access/permissions.ts";
 import type { Customer, LoyaltyCard, Prisma, PrismaClient } from "../db/client.ts";
 import { isUniqueViolationSql, type Sql } from "../db/sql.ts";
@@ -133,17 +133,20 @@ export async function createSegment(
   await requireFreeName(deps.db, input.name);
   const count = await countRule(deps, rule);
   try {
-    const row = await deps.db.segment.create({
-      data: {
-        name: input.name,
-        description: input.description ?? null,
-        definition: rule as Prisma.InputJsonValue,
-        cachedCount: count,
-        countedAt: new Date(),
-        createdById: deps.actor.staffId,
-      },
+    const row = await deps.db.$transaction(async (tx) => {
+      const created = await tx.segment.create({
+        data: {
+          name: input.name,
+          description: input.description ?? null,
+          definition: rule as Prisma.InputJsonValue,
+          cachedCount: count,
+          countedAt: new Date(),
+          createdById: deps.actor.staffId,
+        },
+      });
+      await audit(tx, deps.actor, "created", created);
+      return created;
     });
-    await audit(deps, "created", row);
     return view(row);
   } catch (error) {
     if (isUniqueViolation(error) || isUniqueViolationSql(error)) throw nameTaken(input.name);
@@ -161,17 +164,20 @@ export async function updateSegment(
   await requireFreeName(deps.db, input.name, id);
   const count = await countRule(deps, rule);
   try {
-    const row = await deps.db.segment.update({
-      where: { id },
-      data: {
-        name: input.name,
-        description: input.description ?? null,
-        definition: rule as Prisma.InputJsonValue,
-        cachedCount: count,
-        countedAt: new Date(),
-      },
+    const row = await deps.db.$transaction(async (tx) => {
+      const updated = await tx.segment.update({
+        where: { id },
+        data: {
+          name: input.name,
+          description: input.description ?? null,
+          definition: rule as Prisma.InputJsonValue,
+          cachedCount: count,
+          countedAt: new Date(),
+        },
+      });
+      await audit(tx, deps.actor, "updated", updated);
+      return updated;
     });
-    await audit(deps, "updated", row);
     return view(row);
   } catch (error) {
     if (isUniqueViolation(error) || isUniqueViolationSql(error)) throw nameTaken(input.name);
@@ -186,8 +192,10 @@ export async function deleteSegment(
 ): Promise<void> {
   requirePermission(deps.actor, Permission.manageSegments);
   try {
-    const row = await deps.db.segment.delete({ where: { id } });
-    await audit(deps, "deleted", row);
+    await deps.db.$transaction(async (tx) => {
+      const row = await tx.segment.delete({ where: { id } });
+      await audit(tx, deps.actor, "deleted", row);
+    });
   } catch (error) {
     if (isRecordMissing(error)) throw notFound(id);
     throw error;
@@ -231,12 +239,13 @@ function isRecordMissing(error: unknown): boolean {
 }
 
 function audit(
-  deps: SegmentDeps & { actor: Actor },
+  tx: Parameters<typeof recordAuditWithPrisma>[0],
+  actor: Actor,
   change: "created" | "updated" | "deleted",
   row: SegmentRow,
 ) {
-  return recordAudit(deps.sql, {
-    actor: deps.actor,
+  return recordAuditWithPrisma(tx, {
+    actor,
     action: AuditAction.segmentChanged,
     data: { change, segmentId: row.id, name: row.name },
   });
