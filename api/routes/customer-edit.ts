@@ -84,7 +84,7 @@ export function customerEditRoutes(deps: ApiDeps) {
       return c.json({ customer: presentCustomer(customer) }, 200);
     })
     .openapi(anonymise, async (c) => {
-      await anonymiseCustomer(deps.db, deps.sql, {
+      await anonymiseCustomer(deps.db, {
         actor: await apiActor(c, deps),
         customerId: c.req.valid("param").id,
       });
