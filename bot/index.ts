@@ -10,6 +10,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { blockedDetector } from "./blocked-detector.ts";
 import { chatKey } from "./chat-key.ts";
 import type { BotContext, BotDeps, SessionData } from "./context.ts";
+import { BROADCAST, createBroadcast } from "./conversations/broadcast.ts";
 import { createEditProfile, EDIT_PROFILE } from "./conversations/edit-profile.ts";
 import { createFeedbackReply, FEEDBACK_REPLY } from "./conversations/feedback-reply.ts";
 import { conversationLocale } from "./conversations/locale.ts";
@@ -19,6 +20,7 @@ import { createStaffPurchase, STAFF_PURCHASE } from "./conversations/staff-purch
 import { createStaffRefund, STAFF_REFUND } from "./conversations/staff-refund.ts";
 import type { StepContext } from "./conversations/steps.ts";
 import { createWalkIn, WALK_IN } from "./conversations/walk-in.ts";
+import { campaignButtonsFeature } from "./features/campaign-buttons.ts";
 import { chatMemberFeature } from "./features/chat-member.ts";
 import { feedbackFeature } from "./features/feedback.ts";
 import { helpFeature } from "./features/help.ts";
@@ -30,6 +32,7 @@ import { profileFeature } from "./features/menu/profile.ts";
 import { rewardsFeature } from "./features/menu/rewards.ts";
 import { settingsFeature } from "./features/menu/settings.ts";
 import { questionsFeature } from "./features/questions.ts";
+import { staffBroadcastFeature } from "./features/staff/broadcast.ts";
 import { staffInviteFeature } from "./features/staff/invite.ts";
 import { staffLookupFeature, staffStartFeature } from "./features/staff/lookup.ts";
 import { staffMergeFeature } from "./features/staff/merge.ts";
@@ -38,6 +41,7 @@ import { staffRewardFeature } from "./features/staff/reward-codes.ts";
 import { staffWalkInFeature } from "./features/staff/walk-in.ts";
 import { leaveConversationsOnStart, startFeature } from "./features/start.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { unsubscribeFeature } from "./features/unsubscribe.ts";
 import { errorHandler } from "./handlers/error.ts";
 import { createI18n, type LocaleSource, supportedLanguages } from "./i18n.ts";
 import type { InFlightUpdates } from "./in-flight.ts";
@@ -179,6 +183,13 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       ...inside,
     }),
   );
+  // Managers and owners broadcasting a campaign (/broadcast, the staff menu).
+  protectedBot.use(
+    createConversation<BotContext, StepContext>(createBroadcast(stepDeps), {
+      id: BROADCAST,
+      ...inside,
+    }),
+  );
   protectedBot.use(staffInviteFeature);
   protectedBot.use(staffStartFeature);
   protectedBot.use(startFeature);
@@ -190,8 +201,12 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   protectedBot.use(settingsFeature);
   protectedBot.use(myDataFeature);
   protectedBot.use(rewardsFeature);
+  // Presses under campaign messages, and leaving or rejoining the offers (/stop).
+  protectedBot.use(campaignButtonsFeature);
+  protectedBot.use(unsubscribeFeature);
   // After the menus (a menu button is never a comment), before the progressive questions.
   protectedBot.use(feedbackFeature);
+  protectedBot.use(staffBroadcastFeature);
   protectedBot.use(staffPurchaseFeature);
   protectedBot.use(staffWalkInFeature);
   protectedBot.use(staffMergeFeature);

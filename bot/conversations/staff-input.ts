@@ -6,7 +6,12 @@ export const CANCELLED = Symbol("cancelled");
 export const SKIPPED = Symbol("skipped");
 
 // The staff menu's own buttons, whose press means "never mind, do this instead".
-const staffMenuKeys = ["staff-menu-find", "staff-menu-new-customer", "staff-menu-customer-mode"];
+const staffMenuKeys = [
+  "staff-menu-find",
+  "staff-menu-new-customer",
+  "staff-menu-customer-mode",
+  "staff-menu-broadcast",
+];
 
 /**
  * The next thing a staff member types in a question at the till: its text (or the number of a

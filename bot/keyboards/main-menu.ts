@@ -1,4 +1,6 @@
 import { Keyboard } from "grammy";
+import { can, Permission } from "../../core/access/permissions.ts";
+import type { StaffRole } from "../../core/db/client.ts";
 
 type T = (key: string) => string;
 
@@ -25,17 +27,16 @@ export function mainMenuKeyboard(t: T, options: { staff?: boolean } = {}): Keybo
 }
 
 /**
- * The staff menu: find a customer, register one at the till (every role may), or switch to
- * one's own card.
+ * The staff menu: find a customer, register one at the till (every role may), broadcast (the
+ * roles that may, by `role`), or switch to one's own card.
  */
-export function staffMenuKeyboard(t: T): Keyboard {
-  return new Keyboard()
+export function staffMenuKeyboard(t: T, role?: StaffRole | null): Keyboard {
+  const keyboard = new Keyboard()
     .text(t("staff-menu-find"))
     .text(t("staff-menu-new-customer"))
-    .row()
-    .text(t("staff-menu-customer-mode"))
-    .resized()
-    .persistent();
+    .row();
+  if (role && can(role, Permission.broadcast)) keyboard.text(t("staff-menu-broadcast"));
+  return keyboard.text(t("staff-menu-customer-mode")).resized().persistent();
 }
 
 export const menuKeys = [

@@ -547,3 +547,63 @@ survey-finished-before = You have already completed the survey "{ $title }" — 
 survey-list = Answer a few questions — it helps us get to know you and what you like:
 survey-none = No new questions for now — thanks for stopping by!
 survey-after-onboarding = To take the survey, let's get your card first — it takes a minute. Then open the survey link again.
+
+## Campaigns: bot
+campaign-thanks = Thank you!
+campaign-menu = The main menu is below, under the input field.
+unsubscribe-done = You have unsubscribed from offers. Service messages (points, receipts) will still arrive.
+unsubscribe-already = You are already unsubscribed from offers. Service messages (points, receipts) arrive as before.
+unsubscribe-no-card = We do not send you any offers. To get a card, press /start.
+btn-resubscribe = 🔔 Subscribe again
+resubscribe-done = You are subscribed to offers and news again. Unsubscribe at any time: /stop
+staff-menu-broadcast = 📣 Broadcast
+broadcast-forbidden = Broadcasts are sent by a manager or the owner. Ask them if customers need to hear something.
+broadcast-ask-text =
+    📣 A new broadcast. Send the text of the message — or a photo with a caption.
+    You may fill in the customer's details: { "{first_name}" }, { "{points}" }, { "{tier}" }, { "{card}" }, with a fallback for when one is missing: { "{first_name|friend}" }.
+broadcast-text-expected = Send the text of the message or a photo with a caption — stickers and other attachments cannot go out in a broadcast.
+broadcast-photo-needs-caption = Add a caption to the photo — it is the broadcast's text.
+broadcast-text-too-long = The text is longer than Telegram allows: { $length } characters, the limit is { $max }. Shorten it and send it again.
+broadcast-caption-too-long = The caption is longer than Telegram allows under a photo: { $length } characters, the limit is { $max }. Shorten it or send the text without the photo (up to 4096 characters).
+broadcast-unknown-placeholder = There are no such placeholders: { $names }. Fix the text and send it again. Available: { "{first_name}" }, { "{name}" }, { "{points}" }, { "{tier}" }, { "{card}" } and the keys of the questionnaire.
+broadcast-refused = That did not work: { $reason }
+broadcast-cancelled = The broadcast is cancelled; nothing was sent.
+broadcast-ask-audience = Who should get it?
+btn-broadcast-all = 👥 Everyone subscribed
+btn-broadcast-tier = 🏅 Tier "{ $tier }"
+broadcast-preview-intro = 👀 This is how a customer will see it (filled in with one recipient's details):
+broadcast-preview-button = This is a preview: the button will work for customers.
+broadcast-choice = Recipients: { $count }. What next?
+btn-broadcast-test = 🧪 Send me a test
+btn-broadcast-now = 🚀 Send now
+btn-broadcast-schedule = 🕒 Schedule
+broadcast-test-sent = 🧪 A test message has been sent to you — check how it looks.
+broadcast-ask-time = When should it go? Type a date and time, e.g. { $example }.
+broadcast-time-format = I did not understand the time. Type it like this: 25.12 10:00 (day.month hours:minutes).
+broadcast-time-past = That time has already passed. Give a time in the future, e.g. tomorrow at 10:00.
+broadcast-confirm-now = Send the broadcast now? Recipients: { $count }.
+broadcast-confirm-at = Schedule the broadcast for { $when }? Recipients now: { $count }.
+btn-broadcast-confirm-now = ✅ Yes, send
+btn-broadcast-confirm-at = ✅ Yes, schedule
+btn-broadcast-back = ◀️ Back
+broadcast-launched = 🚀 The broadcast is on its way: { $count } recipients. Number: { $id }
+broadcast-scheduled = 🕒 The broadcast is scheduled for { $when }. Number: { $id }
+btn-broadcast-refresh = 🔄 Refresh
+broadcast-not-found = No such broadcast.
+broadcast-status =
+    📊 Broadcast { $id }: { $state ->
+        [waiting] waiting for its time
+        [sending] sending
+       *[finished] finished
+    }
+    Recipients: { $recipients }
+    Delivered: { $sent }
+    Waiting: { $pending }
+    Blocked the bot: { $blocked }
+    Skipped: { $skipped }
+    Failed: { $failed }
+    Pressed a button: { $clicks }
+
+## Campaigns: dispatcher
+
+campaign-unsubscribe-button = Unsubscribe

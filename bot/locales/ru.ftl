@@ -556,3 +556,63 @@ survey-finished-before = Вы уже прошли опрос «{ $title }» — 
 survey-list = Ответьте на несколько вопросов — так мы лучше узнаем вас и ваши предпочтения:
 survey-none = Сейчас новых вопросов нет — спасибо, что заглянули!
 survey-after-onboarding = Чтобы пройти опрос, сначала оформим карту — это займёт минуту. Потом откройте ссылку на опрос ещё раз.
+
+## Campaigns: bot
+campaign-thanks = Спасибо!
+campaign-menu = Главное меню — внизу, под полем ввода.
+unsubscribe-done = Вы отписались от рекламных рассылок. Служебные сообщения (баллы, чеки) будут приходить.
+unsubscribe-already = Вы уже отписаны от рекламных рассылок. Служебные сообщения (баллы, чеки) приходят как прежде.
+unsubscribe-no-card = Мы не присылаем вам рассылок. Чтобы получить карту, нажмите /start.
+btn-resubscribe = 🔔 Подписаться снова
+resubscribe-done = Вы снова подписаны на предложения и новости. Отписаться можно в любой момент: /stop
+staff-menu-broadcast = 📣 Рассылка
+broadcast-forbidden = Рассылки отправляют менеджер и владелец. Попросите их, если нужно что-то сообщить клиентам.
+broadcast-ask-text =
+    📣 Новая рассылка. Пришлите текст сообщения — или фото с подписью.
+    Можно подставить данные клиента: { "{first_name}" }, { "{points}" }, { "{tier}" }, { "{card}" }, а на случай, если их нет, — запасной вариант: { "{first_name|друг}" }.
+broadcast-text-expected = Пришлите текст сообщения или фото с подписью — стикеры и другие вложения в рассылку не пойдут.
+broadcast-photo-needs-caption = Добавьте к фото подпись — это и будет текст рассылки.
+broadcast-text-too-long = Текст длиннее, чем позволяет Telegram: { $length } символов при пределе { $max }. Сократите его и пришлите снова.
+broadcast-caption-too-long = Подпись к фото длиннее, чем позволяет Telegram: { $length } символов при пределе { $max }. Сократите её или пришлите текст без фото (до 4096 символов).
+broadcast-unknown-placeholder = Таких подстановок нет: { $names }. Исправьте текст и пришлите снова. Доступны { "{first_name}" }, { "{name}" }, { "{points}" }, { "{tier}" }, { "{card}" } и ключи вопросов анкеты.
+broadcast-refused = Не получилось: { $reason }
+broadcast-cancelled = Рассылка отменена, ничего не отправлено.
+broadcast-ask-audience = Кому отправить?
+btn-broadcast-all = 👥 Всем подписанным
+btn-broadcast-tier = 🏅 Уровень «{ $tier }»
+broadcast-preview-intro = 👀 Так сообщение увидит клиент (подставлены данные одного из получателей):
+broadcast-preview-button = Это предпросмотр: у клиентов кнопка будет работать.
+broadcast-choice = Получателей: { $count }. Что дальше?
+btn-broadcast-test = 🧪 Прислать мне тест
+btn-broadcast-now = 🚀 Отправить сейчас
+btn-broadcast-schedule = 🕒 Запланировать
+broadcast-test-sent = 🧪 Тестовое сообщение отправлено вам — проверьте, как оно выглядит.
+broadcast-ask-time = Когда отправить? Напишите дату и время, например { $example }.
+broadcast-time-format = Не понял время. Напишите так: 25.12 10:00 (день.месяц часы:минуты).
+broadcast-time-past = Это время уже прошло. Укажите время в будущем, например завтра в 10:00.
+broadcast-confirm-now = Отправить рассылку сейчас? Получателей: { $count }.
+broadcast-confirm-at = Запланировать рассылку на { $when }? Получателей сейчас: { $count }.
+btn-broadcast-confirm-now = ✅ Да, отправить
+btn-broadcast-confirm-at = ✅ Да, запланировать
+btn-broadcast-back = ◀️ Назад
+broadcast-launched = 🚀 Рассылка запущена: { $count } получателей. Номер: { $id }
+broadcast-scheduled = 🕒 Рассылка запланирована на { $when }. Номер: { $id }
+btn-broadcast-refresh = 🔄 Обновить
+broadcast-not-found = Рассылка не найдена.
+broadcast-status =
+    📊 Рассылка { $id }: { $state ->
+        [waiting] ждёт своего времени
+        [sending] идёт отправка
+       *[finished] завершена
+    }
+    Получателей: { $recipients }
+    Доставлено: { $sent }
+    В очереди: { $pending }
+    Заблокировали бота: { $blocked }
+    Пропущено: { $skipped }
+    Ошибок: { $failed }
+    Нажали на кнопки: { $clicks }
+
+## Campaigns: dispatcher
+
+campaign-unsubscribe-button = Отписаться

@@ -29,13 +29,13 @@ staffInviteFeature.chatType("private").command("start", async (ctx, next) => {
         name: result.staff.name,
         role: ctx.t(`staff-role-${result.staff.role}`),
       }),
-      { reply_markup: staffMenuKeyboard(ctx.t) },
+      { reply_markup: staffMenuKeyboard(ctx.t, result.staff.role) },
     );
     return;
   }
   if (result.kind === "already_staff") {
     await ctx.reply(ctx.t("staff-already", { role: ctx.t(`staff-role-${result.staff.role}`) }), {
-      reply_markup: staffMenuKeyboard(ctx.t),
+      reply_markup: staffMenuKeyboard(ctx.t, result.staff.role),
     });
     return;
   }

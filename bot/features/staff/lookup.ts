@@ -66,7 +66,9 @@ staffStartFeature.chatType("private").command("start", async (ctx, next) => {
     return void (await showRewardCode(ctx, payload.code, { scanned: true }));
   }
   if (payload.kind === "none" && ctx.customer?.status !== "ACTIVE") {
-    await ctx.reply(ctx.t("staff-mode-on"), { reply_markup: staffMenuKeyboard(ctx.t) });
+    await ctx.reply(ctx.t("staff-mode-on"), {
+      reply_markup: staffMenuKeyboard(ctx.t, staffActor(ctx)?.role),
+    });
     return;
   }
   await next();
@@ -80,7 +82,9 @@ async function enterStaffMode(ctx: BotContext): Promise<void> {
     });
     return;
   }
-  await ctx.reply(ctx.t("staff-mode-on"), { reply_markup: staffMenuKeyboard(ctx.t) });
+  await ctx.reply(ctx.t("staff-mode-on"), {
+    reply_markup: staffMenuKeyboard(ctx.t, staffActor(ctx)?.role),
+  });
 }
 
 chats.command("staff", enterStaffMode);
@@ -88,7 +92,9 @@ chats.filter(hears("menu-staff-mode"), enterStaffMode);
 
 chats.filter(hears("staff-menu-find"), async (ctx) => {
   if (!staffActor(ctx)) return void (await ctx.reply(ctx.t("staff-no-access")));
-  await ctx.reply(ctx.t("staff-find-prompt"), { reply_markup: staffMenuKeyboard(ctx.t) });
+  await ctx.reply(ctx.t("staff-find-prompt"), {
+    reply_markup: staffMenuKeyboard(ctx.t, staffActor(ctx)?.role),
+  });
 });
 
 chats.filter(hears("staff-menu-customer-mode"), async (ctx) => {
