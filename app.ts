@@ -11,6 +11,7 @@ import { createI18n, type LocaleSource } from "./bot/i18n.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
+import { launchScheduledCampaigns } from "./core/campaigns/scheduled-launch.ts";
 import { configuredDatabase, type Database, openDatabase } from "./core/db/database.ts";
 import { interruptedImportsJob } from "./core/imports/interrupted-imports.ts";
 import { createLogger, type DestinationStream, type Logger } from "./core/logger.ts";
@@ -222,6 +223,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           schedule: "7 * * * *",
           run: async () => {
             await expireRedemptions(database.sql);
+          },
+        },
+        {
+          // Scheduled campaigns whose time has come get their recipients; finished ones are SENT.
+          name: "launch-scheduled-campaigns",
+          schedule: "* * * * *",
+          run: async () => {
+            await launchScheduledCampaigns({
+              sql: database.sql,
+              timeZone: config.timeZone,
+              logger,
+            });
           },
         },
         {

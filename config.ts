@@ -144,6 +144,12 @@ const variables = {
       }),
     example: "22:00-09:00",
   },
+  PUBLIC_URL: {
+    // Where customers' browsers reach this app: campaign URL buttons then go through
+    // <PUBLIC_URL>/r/<delivery>/<button> so that presses are counted.
+    schema: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+    example: "https://loyalty.example.com",
+  },
   API_RATE_LIMIT: {
     schema: z.coerce.number().int().min(1).max(100_000).default(120),
     example: "120",
@@ -179,6 +185,8 @@ export type Config = {
     questions: Env["ONBOARDING_QUESTIONS"];
   };
   businessName: string;
+  /** Where customers' browsers reach this app (no trailing slash); undefined = not public. */
+  publicUrl: string | undefined;
   api: {
     /** Requests a minute each API token may make (a burst of as many, then evenly). */
     rateLimitPerMinute: number;
@@ -268,6 +276,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       questions: e.ONBOARDING_QUESTIONS,
     },
     businessName: e.BUSINESS_NAME,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     api: { rateLimitPerMinute: e.API_RATE_LIMIT },
     outbox: {
       ratePerSecond: e.OUTBOX_RATE,

@@ -7,6 +7,8 @@ import { createErrorHandler, type ErrorBody, notFound } from "./errors.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { campaignRoutes } from "./routes/campaigns.ts";
+import { clickRedirectRoutes } from "./routes/click-redirect.ts";
 import { customerEditRoutes } from "./routes/customer-edit.ts";
 import { customerMergeRoutes } from "./routes/customer-merge.ts";
 import { customerPointsRoutes } from "./routes/customer-points.ts";
@@ -42,6 +44,8 @@ export function createApi(options: CreateApiOptions) {
   app.notFound(notFound);
 
   app.route("/healthz", healthRoutes(deps));
+  // Campaign URL buttons (PUBLIC_URL): opened by customers' browsers, so no token.
+  app.route("/r", clickRedirectRoutes(deps));
   if (webhook) {
     app.post("/telegram/webhook", async (c) => {
       try {
@@ -86,6 +90,7 @@ export function createApi(options: CreateApiOptions) {
   api.route("/feedback", feedbackRoutes(deps));
   api.route("/analytics", analyticsRoutes(deps));
   api.route("/webhooks", webhookRoutes(deps));
+  api.route("/campaigns", campaignRoutes(deps));
   api.route("/imports", importRoutes(deps));
   app.route("/api", api);
   documentApi(app, packageJson.version);
