@@ -31,7 +31,8 @@ const CategorySchema = z.object({
   multiplier: z.number().min(0).max(10).multipleOf(0.01),
 });
 
-const eventType = z
+/** A custom event's type (a key of eventBonuses): what surveys and the events API name. */
+export const CustomEventTypeSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{1,39}$/, "must be lower_snake_case, e.g. review_left");
 
@@ -61,7 +62,7 @@ export const LoyaltySettingsSchema = z
       })
       .default({ bonus: 200, daysBefore: 3, daysAfter: 3 }),
     /** Bonuses for custom events (POST /api/customers/:id/events), by event type. */
-    eventBonuses: z.record(eventType, points()).default({ review_left: 50 }),
+    eventBonuses: z.record(CustomEventTypeSchema, points()).default({ review_left: 50 }),
     /** Purchase categories staff may pick, by key; their multiplier applies to the earning. */
     categories: z
       .record(

@@ -17,6 +17,7 @@ import {
   updateSurvey,
 } from "../db/tables/surveys.ts";
 import { AppError } from "../errors.ts";
+import { CustomEventTypeSchema } from "../loyalty/settings.ts";
 import type { QuestionBank } from "../questions/bank-store.ts";
 import {
   addQuestion,
@@ -82,9 +83,7 @@ function surveySchema<Slug extends z.ZodType>(slug: Slug) {
       slug,
       title: z.strictObject({ ru: title, en: title.optional() }),
       questions: z.array(SurveyQuestionSchema).min(1).max(50),
-      eventType: z
-        .string()
-        .nullable()
+      eventType: CustomEventTypeSchema.nullable()
         .default(null)
         .describe("A custom event of settings.eventBonuses, credited once on finishing"),
       active: z.boolean().default(true),

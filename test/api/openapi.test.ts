@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../config.ts";
 import { generateToken, hashToken } from "../../core/access/authenticate.ts";
 import { StaffRoles } from "../../core/access/roles.ts";
-import { ADMIN_TOKEN, apiCaller, type JsonAnswer, testApi } from "../support/api.ts";
+import { ADMIN_TOKEN, apiCaller, issueFields, type JsonAnswer, testApi } from "../support/api.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { openTestDatabase, testDbKind } from "../support/database.ts";
 
@@ -246,6 +246,7 @@ describe(`every operation of the document on ${testDbKind}`, () => {
     const huge = "x".repeat(100_000);
     const sqlish = `'; DROP TABLE "Customer"; --`;
     let fieldsTried = 0;
+    const unbounded: string[] = [];
     for (const operation of operations.filter(
       (o) => o.op.requestBody?.content["application/json"],
     )) {
@@ -260,10 +261,14 @@ describe(`every operation of the document on ${testDbKind}`, () => {
             body: JSON.stringify({ [field]: value }),
           });
           expect(answer.status, `${label(operation)} ${field}`).toBeLessThan(500);
-          if (value === huge) expect(answer.status, `${label(operation)} ${field}`).toBe(400);
+          // Refused for its length, not only for the fields left out: the 400 names it.
+          if (value === huge && (answer.status !== 400 || !issueFields(answer).includes(field))) {
+            unbounded.push(`${label(operation)} ${field}`);
+          }
         }
       }
     }
+    expect(unbounded).toEqual([]);
     expect(fieldsTried).toBeGreaterThan(20);
   });
 
