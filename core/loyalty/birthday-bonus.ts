@@ -1,10 +1,13 @@
+import { readBuiltin } from "../automations/automation-record.ts";
+import { messageSpec } from "../automations/definitions.ts";
 import { isUniqueViolationSql, type Sql } from "../db/sql.ts";
 import { type BirthdayOccurrence, selectBirthdayCandidates } from "../db/tables/birthdays.ts";
 import { insertEvents } from "../db/tables/customer-events.ts";
+import { insertOutboxMessage } from "../db/tables/outbox-messages.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
 import { enqueueMessage } from "../outbox/enqueue.ts";
-import { OutboxKind } from "../outbox/message.ts";
+import { OutboxKind, type OwnerMessagePayload } from "../outbox/message.ts";
 import { addDays, isLeapYear, type LocalDate, localDateOf } from "../scheduling/calendar.ts";
 import { postLedgerEntry } from "./ledger.ts";
 import type { LoyaltySettings } from "./settings.ts";
@@ -42,6 +45,8 @@ export function birthdayOccurrences(
  * service message: like any courtesy it waits out quiet hours and counts toward the daily cap
  * (the points are on the card whenever it arrives). Each customer is credited in a transaction
  * of their own; the ledger key makes a second run, or a second process, credit nothing more.
+ * It is the "birthday" automation: off, neither bonus nor greeting; the owner's words, when
+ * written, instead of the bot's (`{bonus}` is the amount).
  */
 export async function creditBirthdayBonuses(
   sql: Sql,
@@ -49,6 +54,11 @@ export async function creditBirthdayBonuses(
 ): Promise<{ credited: number }> {
   const { bonus, daysBefore, daysAfter } = options.settings.birthday;
   if (bonus <= 0) return { credited: 0 };
+  // The automation's switch stops the whole occasion, bonus and greeting: a gift nobody is
+  // told about is not one. The amount stays in the loyalty settings, where 0 stops it too.
+  const automation = await readBuiltin(sql, "birthday", options.now);
+  if (!automation.enabled) return { credited: 0 };
+  const { text, buttons } = automation.message;
   const today = localDateOf(options.now, options.timeZone);
   const candidates = await selectBirthdayCandidates(sql, {
     occurrences: birthdayOccurrences(today, { daysBefore, daysAfter }),
@@ -70,14 +80,30 @@ export async function creditBirthdayBonuses(
           now: options.now,
         });
         if (posted.duplicate) return false;
-        await enqueueMessage(tx, {
-          kind: OutboxKind.birthdayBonus,
-          customerId,
-          payload: { template: "birthday-bonus", vars: { count: bonus } },
-          service: false,
-          dedupeKey: key,
-          now: options.now,
-        });
+        if (text) {
+          // The owner's words when they wrote some, else the bot's own greeting.
+          await insertOutboxMessage(tx, {
+            kind: OutboxKind.automation,
+            customerId,
+            payload: {
+              owner: messageSpec(text, buttons),
+              automationKey: "birthday",
+              vars: { bonus },
+            } satisfies OwnerMessagePayload,
+            service: false,
+            dedupeKey: key,
+            notBefore: options.now,
+          });
+        } else {
+          await enqueueMessage(tx, {
+            kind: OutboxKind.birthdayBonus,
+            customerId,
+            payload: { template: "birthday-bonus", vars: { count: bonus } },
+            service: false,
+            dedupeKey: key,
+            now: options.now,
+          });
+        }
         await insertEvents(
           tx,
           [

@@ -1,3 +1,5 @@
+import { readBuiltin } from "../automations/automation-record.ts";
+import { messageSpec } from "../automations/definitions.ts";
 import type { Sql } from "../db/sql.ts";
 import { queueExpiryWarnings } from "../db/tables/points-expiry.ts";
 import { OutboxKind } from "../outbox/message.ts";
@@ -11,6 +13,7 @@ import type { LoyaltySettings } from "./settings.ts";
  * that day, assuming they spend nothing more. A service message: it is about the customer's own
  * points and loses its point if held back by quiet hours or the daily cap. Once per customer and
  * expiry day (dedupe key `expiry-warning:<customerId>:<expiry day>`), however often it runs.
+ * It is the "expiry_warning" automation: on/off and the words are the owner's there.
  */
 export async function warnAboutExpiringPoints(
   sql: Sql,
@@ -18,6 +21,11 @@ export async function warnAboutExpiringPoints(
 ): Promise<{ queued: number; expiresOn: string | null }> {
   const lead = expiryWarningLeadDays(options.settings);
   if (lead <= 0) return { queued: 0, expiresOn: null };
+  // An automation (core/automations): switched off it warns nobody; the owner's words, when
+  // written, instead of the bot's. The lead time stays in the loyalty settings.
+  const automation = await readBuiltin(sql, "expiry_warning", options.now);
+  if (!automation.enabled) return { queued: 0, expiresOn: null };
+  const { text, buttons } = automation.message;
   const expiresOn = addDays(localDateOf(options.now, options.timeZone), lead);
   const cutoff = expiryCutoff(options.settings.expiry, expiresOn);
   const previousCutoff = expiryCutoff(options.settings.expiry, addDays(expiresOn, -1));
@@ -28,8 +36,9 @@ export async function warnAboutExpiringPoints(
   const queued = await queueExpiryWarnings(sql, {
     cutoff: startOfLocalDay(cutoff, options.timeZone),
     previousCutoff: startOfLocalDay(previousCutoff, options.timeZone),
-    kind: OutboxKind.expiryWarning,
+    kind: text ? OutboxKind.automation : OutboxKind.expiryWarning,
     template: "expiry-warning",
+    owner: text ? { owner: messageSpec(text, buttons), automationKey: "expiry_warning" } : null,
     dedupeKey: { prefix: "expiry-warning:", suffix: `:${isoDate(expiresOn)}` },
     date: {
       day: String(expiresOn.day),

@@ -89,6 +89,11 @@ export type MessageChangePayload = {
 export type OwnerMessagePayload = {
   owner: MessageSpec;
   automationKey: string;
+  /**
+   * The occasion's own placeholders (definitions.ts KindPlaceholders: `{bonus}`,
+   * `{expiry_date}`, `{date}`…), filled in next to the recipient's when the row is sent.
+   */
+  vars?: Record<string, string | number>;
 };
 
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];

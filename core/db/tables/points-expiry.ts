@@ -1,4 +1,5 @@
 import type { Sql } from "../sql.ts";
+import { jsonParam } from "../sql-values.ts";
 import { outboxFrom } from "./outbox-messages.ts";
 
 /**
@@ -62,6 +63,11 @@ export async function queueExpiryWarnings(
     dedupeKey: { prefix: string; suffix: string };
     /** The expiry day, as the message shows it. */
     date: { day: string; month: number; year: string };
+    /**
+     * The owner's words (an automation's OwnerMessagePayload without its vars) instead of
+     * `template`; the vars then are `expiring_points` and `expiry_date` ("31.12.2026").
+     */
+    owner?: Record<string, unknown> | null;
     at: Date;
   },
 ): Promise<number> {
@@ -78,8 +84,13 @@ export async function queueExpiryWarnings(
          AND c."status" = 'ACTIVE' AND c."deletedAt" IS NULL
      ), notices AS (
        SELECT "customerId", $5::text || "customerId"::text || $6::text AS "dedupeKey",
-              jsonb_build_object('template', $4::text, 'vars', jsonb_build_object(
-                'count', "points", 'day', $7::text, 'month', $8::int, 'year', $9::text)) AS "payload"
+              CASE WHEN $11::jsonb IS NULL
+                THEN jsonb_build_object('template', $4::text, 'vars', jsonb_build_object(
+                  'count', "points", 'day', $7::text, 'month', $8::int, 'year', $9::text))
+                ELSE $11::jsonb || jsonb_build_object('vars', jsonb_build_object(
+                  'expiring_points', "points",
+                  'expiry_date', lpad($7::text, 2, '0') || '.' || lpad($8::text, 2, '0') || '.' || $9::text))
+              END AS "payload"
        FROM due WHERE "points" > 0
      ), queued AS (
        ${outboxFrom("notices", { kind: "$3", service: "true", at: "$10" })}
@@ -97,6 +108,7 @@ export async function queueExpiryWarnings(
       options.date.month,
       options.date.year,
       options.at,
+      options.owner ? jsonParam(options.owner) : null,
     ],
   );
   return row?.queued ?? 0;
