@@ -45,7 +45,10 @@ export const broadcastStatusPattern = new RegExp(`^bc:st:(${uuid})$`);
 export type BroadcastDeps = StepDeps & Pick<BotDeps, "prisma">;
 
 /** The core's campaign dependencies for this staff member. */
-export function campaignDeps(deps: BroadcastDeps, actor: Actor): CampaignDeps {
+export function campaignDeps(
+  deps: Pick<BotDeps, "prisma" | "sql" | "config" | "loyalty" | "questions">,
+  actor: Actor,
+): CampaignDeps {
   return {
     db: deps.prisma,
     sql: deps.sql,
@@ -200,12 +203,13 @@ async function attempt<T>(
       return { ok: true, value: await call() };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const names = (error.details?.placeholders ?? error.details?.unknown ?? []) as unknown;
-      return {
-        ok: false,
-        message: error.message,
-        names: Array.isArray(names) ? names.map(String) : [],
-      };
+      // Core names each unknown placeholder in its issues: "unknown placeholder {foo}".
+      const issues = (error.details?.issues ?? []) as Array<{ message?: unknown }>;
+      const names = issues.flatMap((issue) => {
+        const found = /unknown placeholder \{([^}]+)\}/.exec(String(issue.message ?? ""));
+        return found?.[1] ? [found[1]] : [];
+      });
+      return { ok: false, message: error.message, names };
     }
   });
 }

@@ -591,11 +591,15 @@ broadcast-scheduled = 🕒 The broadcast is scheduled for { $when }. Number: { $
 btn-broadcast-refresh = 🔄 Refresh
 broadcast-not-found = No such broadcast.
 broadcast-status =
-    📊 Broadcast { $id }: { $state ->
-        [waiting] waiting for its time
-        [sending] sending
-       *[finished] finished
+    📊 "{ $name }": { $status ->
+        [DRAFT] draft
+        [SCHEDULED] scheduled
+        [SENDING] sending
+        [PAUSED] paused
+        [SENT] sent
+       *[CANCELLED] cancelled
     }
+    Number: { $id }
     Recipients: { $recipients }
     Delivered: { $sent }
     Waiting: { $pending }

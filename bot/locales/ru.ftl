@@ -600,11 +600,15 @@ broadcast-scheduled = 🕒 Рассылка запланирована на { $w
 btn-broadcast-refresh = 🔄 Обновить
 broadcast-not-found = Рассылка не найдена.
 broadcast-status =
-    📊 Рассылка { $id }: { $state ->
-        [waiting] ждёт своего времени
-        [sending] идёт отправка
-       *[finished] завершена
+    📊 «{ $name }»: { $status ->
+        [DRAFT] черновик
+        [SCHEDULED] запланирована
+        [SENDING] идёт отправка
+        [PAUSED] на паузе
+        [SENT] отправлена
+       *[CANCELLED] отменена
     }
+    Номер: { $id }
     Получателей: { $recipients }
     Доставлено: { $sent }
     В очереди: { $pending }

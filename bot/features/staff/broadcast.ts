@@ -1,10 +1,15 @@
 import { hears } from "@grammyjs/i18n";
 import { Composer } from "grammy";
 import { can, Permission } from "../../../core/access/permissions.ts";
-import { campaignStats } from "../../../core/campaigns/stats.ts";
+import { getCampaign } from "../../../core/campaigns/get-campaign.ts";
 import { AppError } from "../../../core/errors.ts";
 import type { BotContext } from "../../context.ts";
-import { BROADCAST, broadcastCb, broadcastStatusPattern } from "../../conversations/broadcast.ts";
+import {
+  BROADCAST,
+  broadcastCb,
+  broadcastStatusPattern,
+  campaignDeps,
+} from "../../conversations/broadcast.ts";
 import { answerCallback, bestEffort } from "../../cosmetic.ts";
 import { staffActor } from "../../staff.ts";
 
@@ -44,20 +49,22 @@ chats.callbackQuery(broadcastCb.noop, (ctx) =>
 );
 
 chats.callbackQuery(broadcastStatusPattern, async (ctx) => {
-  if (!(await broadcaster(ctx))) return;
+  const actor = await broadcaster(ctx);
+  if (!actor) return;
   const id = ctx.match[1] as string;
-  let stats: Awaited<ReturnType<typeof campaignStats>>;
+  let campaign: Awaited<ReturnType<typeof getCampaign>>;
   try {
-    stats = await campaignStats(ctx.deps.sql, id);
+    campaign = await getCampaign(campaignDeps(ctx.deps, actor), id);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return answerCallback(ctx, ctx.t("broadcast-not-found"));
   }
   await answerCallback(ctx);
-  const state = stats.recipients === 0 ? "waiting" : stats.pending > 0 ? "sending" : "finished";
+  const { stats } = campaign;
   const text = ctx.t("broadcast-status", {
+    name: campaign.name,
     id,
-    state,
+    status: campaign.status,
     recipients: stats.recipients,
     sent: stats.sent,
     failed: stats.failed,
@@ -66,7 +73,8 @@ chats.callbackQuery(broadcastStatusPattern, async (ctx) => {
     pending: stats.pending,
     clicks: stats.clicks,
   });
+  // The same figures again would make Telegram refuse the edit ("message is not modified").
+  if (ctx.callbackQuery.message?.text === text) return;
   const markup = ctx.callbackQuery.message?.reply_markup;
-  // Unchanged figures would make Telegram refuse the edit ("message is not modified").
   await bestEffort(() => ctx.editMessageText(text, markup ? { reply_markup: markup } : {}));
 });

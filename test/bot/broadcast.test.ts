@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimulatedUser } from "../../emulator/index.ts";
+import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { inlineButtons, lastText, onboardedUser } from "../support/chat.ts";
+import { testDbKind } from "../support/database.ts";
+import { staffUser, until } from "../support/staff.ts";
+
+/**
+ * /broadcast from the bot, as a manager in a shop does it: the text, the audience, the preview
+ * with the count, a test to oneself, now or at a time, confirmed; through the real bot, the
+ * emulator and the outbox. Customers here all accept offers; one is gold.
+ */
+let h: BotHarness;
+let manager: SimulatedUser;
+const customers: Array<{ user: SimulatedUser; customerId: string; name: string }> = [];
+beforeAll(async () => {
+  h = await startBotHarness({ env: { OUTBOX_RATE: "200" } });
+  ({ user: manager } = await staffUser(h, { id: 7601, role: "MANAGER", name: "Марина" }));
+  for (const [i, name] of ["Вера", "Глеб", "Дина"].entries()) {
+    const { user, customerId } = await onboardedUser(h, { id: 7610 + i, first_name: name });
+    customers.push({ user, customerId, name });
+  }
+  await h.db.prisma.customer.update({
+    where: { id: customers[2]?.customerId as string },
+    data: { tier: "gold" },
+  });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const data = (user: SimulatedUser) =>
+  inlineButtons(user.lastMessage()).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
+
+/** Presses the same button twice at once, as an impatient thumb does. */
+const doubleTap = (user: SimulatedUser, callback: string) =>
+  Promise.all([user.pressButton({ data: callback }), user.pressButton({ data: callback })]);
+
+describe(`/broadcast on ${testDbKind}`, () => {
+  it("text → everyone → preview with the count → test → send now, confirmed once", async () => {
+    await manager.sendCommand("/broadcast");
+    expect(lastText(manager)).toMatch(/^📣 Новая рассылка/);
+    await manager.sendText("Привет, {first_name|друг}! Скидка 10% до воскресенья.");
+    expect(lastText(manager)).toBe("Кому отправить?");
+    expect(data(manager)).toContain("bc:a:all");
+    expect(data(manager)).toContain("bc:a:t:gold");
+
+    await manager.pressButton({ data: "bc:a:all" });
+    const texts = manager.messages().map((m) => m.text ?? m.caption ?? "");
+    const preview = texts.at(-2) ?? "";
+    // The sample customer's name is filled in, exactly as they will read it.
+    expect(preview).toMatch(/^Привет, (Вера|Глеб|Дина)! Скидка 10% до воскресенья\.$/);
+    expect(texts.at(-3)).toMatch(/^👀 Так сообщение увидит клиент/);
+    expect(lastText(manager)).toBe("Получателей: 3. Что дальше?");
+
+    const test = manager.waitForMessage((m) => m.text?.includes("Скидка 10%") === true);
+    await manager.pressButton({ data: "bc:test" });
+    expect(lastText(manager)).toMatch(/^🧪 Тестовое сообщение отправлено/);
+    expect((await test).text).toMatch(/^Привет, .+! Скидка 10%/);
+    const campaign = await h.db.prisma.campaign.findFirstOrThrow({
+      orderBy: { createdAt: "desc" },
+    });
+    expect(campaign.status).toBe("DRAFT");
+    expect(
+      await h.db.prisma.outboxMessage.count({
+        where: { campaignId: campaign.id, kind: "campaign_test" },
+      }),
+    ).toBe(1);
+
+    await doubleTap(manager, "bc:now");
+    expect(lastText(manager)).toBe("Отправить рассылку сейчас? Получателей: 3.");
+    await doubleTap(manager, "bc:confirm");
+    const launched = manager.messages().find((m) => m.text?.startsWith("🚀 Рассылка запущена"));
+    expect(launched?.text).toBe(`🚀 Рассылка запущена: 3 получателей. Номер: ${campaign.id}`);
+    // One campaign, launched once: three deliveries in the outbox.
+    expect(await h.db.prisma.campaign.count()).toBe(1);
+    const deliveries = await h.db.prisma.outboxMessage.findMany({
+      where: { campaignId: campaign.id, kind: "campaign" },
+    });
+    expect(deliveries.map((d) => d.customerId).sort()).toEqual(
+      customers.map((c) => c.customerId).sort(),
+    );
+
+    for (const { user, name } of customers) {
+      await until(
+        () => user.messages().some((m) => m.text === `Привет, ${name}! Скидка 10% до воскресенья.`),
+        `${name}'s message`,
+      );
+    }
+    await until(
+      async () =>
+        (await h.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status ===
+        "SENT",
+      "the campaign to finish",
+    );
+    await manager.pressButton({ data: `bc:st:${campaign.id}` });
+    const status = manager.messages().find((m) => m.message_id === launched?.message_id);
+    expect(status?.text).toContain("отправлена");
+    expect(status?.text).toContain("Доставлено: 3");
+  });
+
+  it("a tier, a time in the past, then a time to come: scheduled", async () => {
+    await manager.sendCommand("/broadcast");
+    await manager.sendText("Для золотых клиентов: закрытая распродажа");
+    await manager.pressButton({ data: "bc:a:t:gold" });
+    expect(lastText(manager)).toBe("Получателей: 1. Что дальше?");
+    await manager.pressButton({ data: "bc:schedule" });
+    expect(lastText(manager)).toMatch(
+      /^Когда отправить\? Напишите дату и время, например \d\d\.\d\d \d\d:\d\d\.$/,
+    );
+    await manager.sendText("завтра");
+    expect(lastText(manager)).toMatch(/^Не понял время/);
+    await manager.sendText("31.02 10:00");
+    expect(lastText(manager)).toMatch(/^Не понял время/);
+    await manager.sendText("01.01.2020 10:00");
+    expect(lastText(manager)).toMatch(/^Это время уже прошло/);
+    const year = new Date().getUTCFullYear() + 1;
+    await manager.sendText(`25.12.${year} 10:00`);
+    expect(lastText(manager)).toBe(
+      `Запланировать рассылку на 25.12.${year}, 10:00? Получателей сейчас: 1.`,
+    );
+    await manager.pressButton({ data: "bc:confirm" });
+    expect(lastText(manager)).toMatch(
+      /^🕒 Рассылка запланирована на 25\.12\.\d{4}, 10:00\. Номер: /,
+    );
+    const campaign = await h.db.prisma.campaign.findFirstOrThrow({
+      orderBy: { createdAt: "desc" },
+    });
+    expect(campaign).toMatchObject({
+      status: "SCHEDULED",
+      // 10:00 in Moscow (the business's TIME_ZONE)
+      scheduledAt: new Date(Date.UTC(year, 11, 25, 7, 0)),
+      audience: { kind: "rule", rule: { field: "tier", op: "eq", value: "gold" } },
+    });
+  });
+
+  it("refuses stickers, overlong texts and unknown placeholders, takes a photo's file_id", async () => {
+    await manager.sendCommand("/broadcast");
+    await manager.sendSticker();
+    expect(lastText(manager)).toMatch(/^Пришлите текст сообщения или фото с подписью/);
+    await manager.sendText("а".repeat(10_000));
+    expect(lastText(manager)).toMatch(
+      /^Текст длиннее, чем позволяет Telegram: 10\s000 символов при пределе 4\s096\./,
+    );
+    await manager.sendPhoto();
+    expect(lastText(manager)).toBe("Добавьте к фото подпись — это и будет текст рассылки.");
+    await manager.sendPhoto({ caption: "б".repeat(1_100) });
+    expect(lastText(manager)).toMatch(/^Подпись к фото длиннее, чем позволяет Telegram: 1\s100/);
+    await manager.sendText("Ваша скидка {discount}, {first_name}");
+    expect(lastText(manager)).toMatch(/^Таких подстановок нет: \{discount\}\./);
+    const photo = await manager.sendPhoto({ caption: "Новинки недели" });
+    const fileId = photo.message?.photo?.at(-1)?.file_id;
+    await manager.pressButton({ data: "bc:a:all" });
+    const shown = manager.messages().at(-2);
+    expect(shown?.caption).toBe("Новинки недели");
+    const campaign = await h.db.prisma.campaign.findFirstOrThrow({
+      orderBy: { createdAt: "desc" },
+    });
+    expect((campaign.message as { photoUrl: string }).photoUrl).toBe(fileId);
+    await manager.pressButton({ data: "bc:cancel" });
+    expect(lastText(manager)).toBe("Рассылка отменена, ничего не отправлено.");
+    expect(campaign.status).toBe("DRAFT");
+  });
+
+  it("resumes after a restart in the middle", async () => {
+    await manager.sendCommand("/broadcast");
+    await manager.sendText("После перезапуска");
+    await h.restart();
+    await manager.pressButton({ data: "bc:a:all" });
+    expect(lastText(manager)).toBe("Получателей: 3. Что дальше?");
+    expect(manager.messages().at(-2)?.text).toBe("После перезапуска");
+    await manager.pressButton({ data: "bc:cancel" });
+  });
+
+  it("is for managers and owners: a cashier is refused kindly, a customer not told", async () => {
+    const { user: cashier } = await staffUser(h, { id: 7602, role: "CASHIER", name: "Кира" });
+    const labels = cashier
+      .currentReplyKeyboard()
+      ?.keyboard.flat()
+      .map((b) => b.text);
+    expect(labels).not.toContain("📣 Рассылка");
+    await cashier.sendCommand("/broadcast");
+    expect(lastText(cashier)).toBe(
+      "Рассылки отправляют менеджер и владелец. Попросите их, если нужно что-то сообщить клиентам.",
+    );
+    await manager.sendCommand("/staff");
+    expect(
+      manager
+        .currentReplyKeyboard()
+        ?.keyboard.flat()
+        .map((b) => b.text),
+    ).toContain("📣 Рассылка");
+    await manager.pressReplyButton("📣 Рассылка");
+    expect(lastText(manager)).toMatch(/^📣 Новая рассылка/);
+    await manager.pressButton({ data: "bc:cancel" });
+
+    const customer = customers[0]?.user as SimulatedUser;
+    await customer.sendCommand("/broadcast");
+    expect(lastText(customer)).not.toMatch(/Рассылк/);
+  });
+});
