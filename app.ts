@@ -11,6 +11,8 @@ import { createI18n, type LocaleSource } from "./bot/i18n.ts";
 import { InFlightUpdates } from "./bot/in-flight.ts";
 import { allowedUpdates, createBot } from "./bot/index.ts";
 import type { Config } from "./config.ts";
+import { ensureBuiltinAutomations } from "./core/automations/automation-record.ts";
+import { automationJobs } from "./core/automations/scheduled-jobs.ts";
 import { launchScheduledCampaigns } from "./core/campaigns/scheduled-launch.ts";
 import { configuredDatabase, type Database, openDatabase } from "./core/db/database.ts";
 import { interruptedImportsJob } from "./core/imports/interrupted-imports.ts";
@@ -117,6 +119,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     await loyalty.get();
     // A new business starts with the generic pack; the owner picks another or edits it.
     await ensureDefaultPack(database.sql);
+    // The built-in automations (birthday, expiry warning, win-back), for the owner to edit.
+    await ensureBuiltinAutomations(database.sql);
     const questions = new QuestionBank(database.sql);
     // Read once now, like the settings: the first update that asks a question (onboarding's
     // birthday, "My profile") then costs no statement of its own.
@@ -204,6 +208,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           },
         },
         ...loyaltyJobs({ sql: database.sql, loyalty, timeZone: config.timeZone, logger }),
+        ...automationJobs({ sql: database.sql, timeZone: config.timeZone, logger }),
         ...questionJobs({
           sql: database.sql,
           loyalty,

@@ -7,6 +7,7 @@ import { createErrorHandler, type ErrorBody, notFound } from "./errors.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { automationRoutes } from "./routes/automations.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
 import { clickRedirectRoutes } from "./routes/click-redirect.ts";
 import { customerEditRoutes } from "./routes/customer-edit.ts";
@@ -91,6 +92,7 @@ export function createApi(options: CreateApiOptions) {
   api.route("/analytics", analyticsRoutes(deps));
   api.route("/webhooks", webhookRoutes(deps));
   api.route("/campaigns", campaignRoutes(deps));
+  api.route("/automations", automationRoutes(deps));
   api.route("/imports", importRoutes(deps));
   app.route("/api", api);
   documentApi(app, packageJson.version);

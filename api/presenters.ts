@@ -56,6 +56,7 @@ export function presentCustomer(customer: Customer & { card?: LoyaltyCard | null
     birthday: customer.birthday?.toISOString().slice(0, 10) ?? null,
     gender: customer.gender,
     city: customer.city,
+    timeZone: customer.timeZone,
     interests: customer.interests,
     familyStatus: customer.familyStatus,
     children: customer.children,

@@ -23,6 +23,11 @@ const CustomerEditSchema = z
     language: z.enum(["ru", "en"]).nullable(),
     familyStatus: text(64),
     children: z.number().int().min(0).max(20).nullable(),
+    timeZone: z.string().trim().min(1).max(64).nullable().openapi({
+      description:
+        "The customer's IANA time zone (automations and campaigns at local time use it); null = the business's TIME_ZONE. Set from a known city answer when empty.",
+      example: "Asia/Yekaterinburg",
+    }),
     tags: z
       .array(z.string().trim().min(1).max(40))
       .max(50)

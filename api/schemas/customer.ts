@@ -35,6 +35,9 @@ export const CustomerSchema = z
     birthday: z.iso.date().nullable(),
     gender: z.enum(Gender).nullable(),
     city: z.string().nullable(),
+    timeZone: z.string().nullable().openapi({
+      description: "IANA zone from the city answer or set by the owner; null = the business's",
+    }),
     interests: z.array(z.string()),
     familyStatus: z.string().nullable(),
     children: z.unknown(),

@@ -611,3 +611,22 @@ broadcast-status =
 ## Campaigns: dispatcher
 
 campaign-unsubscribe-button = Unsubscribe
+
+## Automations
+
+automation-winback = We haven't seen you for a while — we miss you! Drop in, we'd be glad to see you 🙂
+automation-winback-bonus =
+    We haven't seen you for a while — we miss you! 🎁 Here is a gift: { points }, already on your card. Come by before { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $day }!

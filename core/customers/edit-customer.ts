@@ -6,6 +6,7 @@ import { lockCustomer } from "../db/tables/customer-edit.ts";
 import { type CustomerPatch, updateCustomer } from "../db/tables/customers.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
+import { isTimeZone } from "../profile/time-zone.ts";
 import { parseBirthday, parseCity, parseEmail, parseName } from "../profile/validation.ts";
 import { type AnswerContext, isValidValue, parseTypedAnswer } from "../questions/answer-value.ts";
 import { isStandardField } from "../questions/standard-fields.ts";
@@ -22,6 +23,8 @@ export type CustomerEdit = {
   language?: "ru" | "en" | null;
   familyStatus?: string | null;
   children?: number | null;
+  /** The customer's IANA zone ("Asia/Yekaterinburg"), or null for the business's. */
+  timeZone?: string | null;
   /** The whole list of tags (replaces the old one). */
   tags?: string[];
   /** Custom attributes by question key: a value sets one, null removes it; others stay. */
@@ -117,6 +120,14 @@ function fieldPatch(edit: CustomerEdit, questions: readonly Question[], now: Dat
     patch.birthday = birthday;
     patch.birthMonth = birthday ? birthday.getUTCMonth() + 1 : null;
     patch.birthDay = birthday ? birthday.getUTCDate() : null;
+  }
+  if (edit.timeZone !== undefined) {
+    if (edit.timeZone !== null && !isTimeZone(edit.timeZone))
+      throw invalid(
+        "timeZone",
+        `Not a time zone: "${edit.timeZone}" (an IANA name, e.g. Europe/Moscow)`,
+      );
+    patch.timeZone = edit.timeZone;
   }
   if (edit.gender !== undefined) patch.gender = edit.gender;
   if (edit.language !== undefined) patch.language = edit.language;

@@ -3,6 +3,7 @@ import type { Sql } from "../db/sql.ts";
 import { insertAnswer } from "../db/tables/answers.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
+import { timeZoneOfCity } from "../profile/time-zone.ts";
 import { emitProfileUpdated } from "../webhooks/emit.ts";
 import type { OpenQuestion } from "./open-question.ts";
 import { isStandardField, standardFields } from "./standard-fields.ts";
@@ -49,6 +50,8 @@ export async function saveAnswer(sql: Sql, options: SaveAnswerOptions): Promise<
     ...standard,
     ...(options.openQuestion === undefined ? {} : { openQuestion: options.openQuestion }),
   };
+  const zone =
+    key === "city" && typeof options.value === "string" ? timeZoneOfCity(options.value) : null;
   const customer = await insertAnswer(
     sql,
     {
@@ -62,6 +65,8 @@ export async function saveAnswer(sql: Sql, options: SaveAnswerOptions): Promise<
     {
       patch,
       attribute: isStandardField(key) ? null : { key, value: options.value },
+      // A known city gives the customer's clock, in the same statement.
+      ...(zone ? { whereNull: { timeZone: zone } } : {}),
       at: now,
       event: {
         type: EventType.questionAnswered,

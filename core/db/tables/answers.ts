@@ -28,6 +28,8 @@ export async function insertAnswer(
   options: {
     patch: CustomerPatch;
     attribute: { key: string; value: unknown } | null;
+    /** Set only where the column is still null (a time zone from the city: the owner's wins). */
+    whereNull?: { timeZone?: string };
     at: Date;
     event: { type: EventType; data: Record<string, unknown> };
   },
@@ -44,6 +46,10 @@ export async function insertAnswer(
     jsonParam(options.event.data),
   ];
   const assignments = ['"updatedAt" = $2', ...patchAssignments(options.patch, params)];
+  if (options.whereNull?.timeZone) {
+    params.push(options.whereNull.timeZone);
+    assignments.push(`"timeZone" = COALESCE("timeZone", $${params.length})`);
+  }
   if (options.attribute) {
     params.push(options.attribute.key, jsonParam(options.attribute.value));
     const n = params.length;
