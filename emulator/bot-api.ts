@@ -4,6 +4,7 @@ import {
   Described,
   internalServerError,
   methodNotFound,
+  tooManyRequests,
 } from "./api-error.ts";
 import { faultError } from "./faults.ts";
 import { findMethod } from "./methods/index.ts";
@@ -40,6 +41,7 @@ export async function callBotApi(
     fault?: FaultKind,
   ): CallOutcome => {
     const body = error ? error.toBody() : successBody(result);
+    if (body.ok && isNewMessage(method)) state.countSent(params.chat_id);
     recordCall(state, {
       method,
       params,
@@ -59,7 +61,7 @@ export async function callBotApi(
   if (fault) {
     const error = faultError(fault);
     if (error) return finish(error, undefined, fault.kind);
-    await sleep(fault.latencyMs ?? 1000, state.lifetime.signal);
+    await sleep(fault.kind === "reset" ? 0 : (fault.latencyMs ?? 1000), state.lifetime.signal);
     recordCall(state, {
       method,
       params,
@@ -71,6 +73,9 @@ export async function callBotApi(
     });
     return { kind: "drop" };
   }
+
+  const retryAfter = state.faults.overRateLimit(method);
+  if (retryAfter !== undefined) return finish(tooManyRequests(retryAfter), undefined, "429");
 
   try {
     const result = await found.handler({
@@ -89,8 +94,11 @@ export async function callBotApi(
 }
 
 export function recordCall(state: EmulatorState, call: RecordedCall): void {
-  state.calls.push(call);
+  if (state.recordCalls) state.calls.push(call);
 }
+
+/** Methods whose success puts a new message in the chat (counted per chat, for duplicates). */
+const isNewMessage = (method: string) => method.startsWith("send") && method !== "sendChatAction";
 
 function successBody(result: unknown): ApiResponse {
   if (result instanceof Described) {

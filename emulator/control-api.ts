@@ -13,6 +13,7 @@ import { WebhookDeliveryError } from "./webhook.ts";
 export function createControlApi(
   state: EmulatorState,
   userFor: (profile: UserProfile) => SimulatedUser,
+  openChats: (profiles: UserProfile[]) => void,
 ): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
 
@@ -117,6 +118,62 @@ export function createControlApi(
       last_seq: events.at(-1)?.seq ?? after,
       reply_keyboard: state.chats.get(chatId)?.replyKeyboard ?? null,
     });
+  });
+
+  // Faults, flood control and duplicate counts for a bot in another process (see faults.ts).
+  app.post("/faults", async (c) => {
+    const spec = z
+      .object({
+        kind: z.enum(["400", "429", "403", "500", "502", "timeout", "reset"]),
+        method: z.string().optional(),
+        chatId: z.number().int().optional(),
+        times: z.number().int().positive().nullable().optional(),
+        retryAfter: z.number().int().positive().optional(),
+        latencyMs: z.number().int().min(0).optional(),
+        description: z.string().optional(),
+      })
+      .parse(await c.req.json());
+    // JSON has no Infinity: null means "until cleared".
+    const { times, ...rest } = spec;
+    state.faults.inject({ ...rest, ...(times !== undefined ? { times: times ?? Infinity } : {}) });
+    return c.json({ ok: true });
+  });
+  app.delete("/faults", (c) => {
+    state.faults.clear();
+    state.faults.setRateLimit(null);
+    return c.json({ ok: true });
+  });
+  app.post("/rate-limit", async (c) => {
+    const body = z
+      .object({
+        perSecond: z.number().int().positive().nullable(),
+        methods: z.array(z.string()).optional(),
+      })
+      .parse(await c.req.json());
+    state.faults.setRateLimit(
+      body.perSecond === null
+        ? null
+        : { perSecond: body.perSecond, ...(body.methods ? { methods: body.methods } : {}) },
+    );
+    return c.json({ ok: true });
+  });
+  app.get("/sent-counts", (c) =>
+    c.json({ ok: true, chats: Object.fromEntries(state.sentPerChat) }),
+  );
+  app.post("/chats", async (c) => {
+    const body = z
+      .object({
+        users: z.array(
+          z.object({
+            id: z.number().int().positive(),
+            first_name: z.string().min(1),
+            language_code: z.string().optional(),
+          }),
+        ),
+      })
+      .parse(await c.req.json());
+    openChats(body.users);
+    return c.json({ ok: true, opened: body.users.length });
   });
 
   app.get("/files/:fileId", (c) => {

@@ -4,7 +4,13 @@ import { createControlApi } from "./control-api.ts";
 import { createHttpApp } from "./http-app.ts";
 import { type RunningServer, startServer } from "./server.ts";
 import { EmulatorState } from "./state.ts";
-import type { FaultSpec, RecordedCall, TelegramEmulatorOptions, UserProfile } from "./types.ts";
+import type {
+  FaultSpec,
+  RateLimitSpec,
+  RecordedCall,
+  TelegramEmulatorOptions,
+  UserProfile,
+} from "./types.ts";
 import type { NewUpdate } from "./update-queue.ts";
 import { SimulatedUser } from "./user.ts";
 
@@ -59,6 +65,7 @@ export class TelegramEmulator {
         });
       },
     );
+    this.state.recordCalls = options.recordCalls ?? true;
   }
 
   /** Base URL for grammY's `client.apiRoot`; available after start(). */
@@ -86,7 +93,11 @@ export class TelegramEmulator {
     if (this.state.lifetime.signal.aborted) {
       throw new Error("A stopped Telegram emulator cannot be restarted; create a new one");
     }
-    const control = createControlApi(this.state, (profile) => this.user(profile));
+    const control = createControlApi(
+      this.state,
+      (profile) => this.user(profile),
+      (profiles) => this.openChats(profiles),
+    );
     const app = createHttpApp(this.state, control);
     this.server = await startServer(app.fetch, this.host, this.port);
     return { apiRoot: this.server.url };
@@ -152,6 +163,38 @@ export class TelegramEmulator {
   /** Delay added before every Bot API response. */
   setLatency(ms: number): void {
     this.state.faults.latencyMs = Math.max(0, ms);
+  }
+
+  /** Telegram's flood control: 429 above `perSecond` sends in any second; null lifts it. */
+  setRateLimit(spec: RateLimitSpec | null): void {
+    this.state.faults.setRateLimit(spec);
+  }
+
+  /** Messages the bot sent successfully to this chat (any send* method). */
+  sentCount(chatId: number): number {
+    return this.state.sentPerChat.get(chatId) ?? 0;
+  }
+
+  /** Messages sent successfully, by chat. */
+  sentCounts(): ReadonlyMap<number, number> {
+    return this.state.sentPerChat;
+  }
+
+  /**
+   * Users who started the bot before (their chats exist, so the bot may write to them),
+   * without an update: how a benchmark or a test gets 100,000 recipients at once.
+   */
+  openChats(profiles: Iterable<UserProfile>): void {
+    for (const profile of profiles) {
+      this.state.users.set(profile.id, { language_code: "ru", ...profile });
+      this.state.chats.upsert({
+        id: profile.id,
+        type: "private",
+        first_name: profile.first_name,
+        ...(profile.last_name ? { last_name: profile.last_name } : {}),
+        ...(profile.username ? { username: profile.username } : {}),
+      });
+    }
   }
 }
 

@@ -10,6 +10,7 @@ export type {
   ChatEvent,
   FaultKind,
   FaultSpec,
+  RateLimitSpec,
   RecordedCall,
   ReplyButton,
   ReplyKeyboard,

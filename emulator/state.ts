@@ -30,6 +30,16 @@ export class EmulatorState {
   readonly commands = new Map<string, BotCommand[]>();
   /** Menu buttons by chat id; "" holds the default one. */
   readonly menuButtons = new Map<string, MenuButton>();
+  /** Messages the bot sent successfully, by chat: a count above one for a broadcast is a duplicate. */
+  readonly sentPerChat = new Map<number, number>();
+  /** Whether Bot API calls are kept in `calls`. */
+  recordCalls = true;
+
+  countSent(chatId: unknown): void {
+    const id = Number(chatId);
+    if (!Number.isSafeInteger(id)) return;
+    this.sentPerChat.set(id, (this.sentPerChat.get(id) ?? 0) + 1);
+  }
 
   /** The bot as it appears in `from` of its messages (getMe has more fields). */
   readonly bot: User;

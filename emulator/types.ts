@@ -24,6 +24,11 @@ export interface TelegramEmulatorOptions {
   webhookRetryDelayMs?: number;
   /** How long one webhook POST may take before it counts as failed. */
   webhookTimeoutMs?: number;
+  /**
+   * false: Bot API calls are not kept in `calls` (a benchmark sending 100,000 messages);
+   * `sentCount` and the chats still are. Default true.
+   */
+  recordCalls?: boolean;
 }
 
 /** A file received in a multipart request. */
@@ -34,7 +39,7 @@ export interface UploadedFile {
   contentType?: string;
 }
 
-export type FaultKind = "429" | "403" | "500" | "502" | "timeout";
+export type FaultKind = "400" | "429" | "403" | "500" | "502" | "timeout" | "reset";
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -48,6 +53,18 @@ export interface FaultSpec {
   retryAfter?: number;
   /** For "timeout": how long the request hangs before the connection is dropped; default 1000. */
   latencyMs?: number;
+  /** For "400": what follows "Bad Request: ", e.g. "message can't be deleted for everyone". */
+  description?: string;
+}
+
+/**
+ * Telegram's flood control, simplified: calls of these methods beyond `perSecond` in any
+ * second are answered 429 with `retry_after` (the seconds until the window has room again).
+ */
+export interface RateLimitSpec {
+  perSecond: number;
+  /** Default: the methods that send a message (sendMessage, sendPhoto, sendDocument). */
+  methods?: string[];
 }
 
 /** One Bot API request the bot made, in arrival order. */

@@ -37,8 +37,12 @@ export function sendPhoto({ state, params }: MethodContext) {
 
   let sizes: ReturnType<EmulatorState["files"]["addPhoto"]>;
   if (typeof input !== "string") sizes = state.files.addPhoto(input.bytes);
-  else if (isUrl(input)) sizes = state.files.addPhoto(solidPng(320, 320, [200, 200, 200]), input);
-  else sizes = knownPhoto(state, input);
+  else if (isUrl(input)) {
+    // Telegram downloads the URL; one it cannot fetch fails the call. The reserved top-level
+    // domain ".invalid" (RFC 2606) stands for such a URL here.
+    if (unfetchable(input)) throw badRequest("failed to get HTTP URL content");
+    sizes = state.files.addPhoto(solidPng(320, 320, [200, 200, 200]), input);
+  } else sizes = knownPhoto(state, input);
 
   const largest = sizes.at(-1);
   const parseMode = params.string("parse_mode");
@@ -129,6 +133,14 @@ export function entitiesField(name: "entities" | "caption_entities", formatted: 
 }
 
 const isUrl = (value: string) => /^https?:\/\//i.test(value);
+
+function unfetchable(url: string): boolean {
+  try {
+    return new URL(url).hostname.endsWith(".invalid");
+  } catch {
+    return true;
+  }
+}
 
 function knownPhoto(state: EmulatorState, fileId: string) {
   const sizes = state.files.photoSizes(fileId);
