@@ -136,6 +136,7 @@ async function importRun(url: string, file: string, rows: number): Promise<Run> 
     status: string;
     created: number;
     rejectedCount: number;
+    rejected?: unknown[];
     error?: string;
   };
   if (answer.status !== 202 && answer.status !== 200)
@@ -157,7 +158,7 @@ async function importRun(url: string, file: string, rows: number): Promise<Run> 
   const seconds = (performance.now() - started) / 1000;
   if (state.status !== "DONE" || state.created !== rows) {
     throw new Error(
-      `import ended ${state.status} with ${state.created} of ${rows} created: ${state.error ?? ""}`,
+      `import ended ${state.status} with ${state.created} of ${rows} created: ${state.error ?? ""} ${JSON.stringify(state.rejected?.slice(0, 5) ?? [])}`,
     );
   }
   return { rowsPerSecond: rows / seconds, extraMb: await stopWorker(worker) };

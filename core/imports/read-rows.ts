@@ -1,8 +1,10 @@
 import { createReadStream } from "node:fs";
 import { parse as parseCsv } from "csv-parse";
-import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { AppError } from "../errors.ts";
+import { xlsxRows } from "./xlsx-rows.ts";
+
+export { xlsxRows };
 
 /** A file that is not a CSV or an XLSX (the API answers 415). */
 export class UnsupportedFileError extends Error {
@@ -92,70 +94,6 @@ export async function* csvRows(path: string, head: Uint8Array): AsyncGenerator<s
     for await (const record of parser) yield record as string[];
   } catch (error) {
     throw new AppError("invalid_input", `The CSV cannot be read: ${(error as Error).message}`, {
-      field: "file",
-    });
-  }
-}
-
-/**
- * The text of an XLSX cell as a person sees it: a formula's cached result (a formula never
- * calculated has none: empty), rich text joined, a hyperlink's text, a date as dd.mm.yyyy.
- */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value == null) return "";
-  if (value instanceof Date) {
-    const pad = (n: number) => String(n).padStart(2, "0");
-    return `${pad(value.getUTCDate())}.${pad(value.getUTCMonth() + 1)}.${value.getUTCFullYear()}`;
-  }
-  if (typeof value === "object") {
-    if ("result" in value || "formula" in value || "sharedFormula" in value) {
-      const result = (value as { result?: ExcelJS.CellValue }).result;
-      return result === undefined || (typeof result === "object" && result && "error" in result)
-        ? ""
-        : cellText(result);
-    }
-    if ("richText" in value) return value.richText.map((part) => part.text).join("");
-    if ("text" in value) return cellText(value.text as ExcelJS.CellValue);
-    if ("error" in value) return "";
-    return "";
-  }
-  return String(value);
-}
-
-/**
- * The rows of the first worksheet, read as a stream (the whole workbook is never in memory).
- * A merged area keeps its value in its top-left cell only: the other rows of a vertical merge
- * read as empty there, because merges are listed after the rows in the file.
- */
-export async function* xlsxRows(path: string): AsyncGenerator<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
-    sharedStrings: "cache",
-    hyperlinks: "ignore",
-    // Needed to tell a date from a number: a date cell is a number with a date format.
-    styles: "cache",
-    worksheets: "emit",
-    entries: "ignore",
-  });
-  try {
-    for await (const sheet of reader) {
-      let expected = 1;
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        // Rows without cells are absent from the file: keep the numbering of the sheet.
-        while (expected < row.number) {
-          yield [];
-          expected++;
-        }
-        const cells: string[] = [];
-        const values = row.values as ExcelJS.CellValue[];
-        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
-        yield cells;
-        expected++;
-      }
-      return; // the first sheet only
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError("invalid_input", `The XLSX cannot be read: ${(error as Error).message}`, {
       field: "file",
     });
   }

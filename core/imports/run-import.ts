@@ -23,6 +23,7 @@ import { EventType } from "../events.ts";
 import { formatCardNumber, generateCardNumber } from "../loyalty/card-number.ts";
 import { postLedgerEntry } from "../loyalty/ledger.ts";
 import type { Question } from "../questions/types.ts";
+import { claimImport, releaseImport } from "./interrupted-imports.ts";
 import { type ColumnMapping, guessMapping, isHeaderRow } from "./mapping.ts";
 import { type ColumnPlan, type ImportRecord, parseRow, planColumns } from "./parse-row.ts";
 import { type FileKind, openRows } from "./read-rows.ts";
@@ -110,8 +111,11 @@ export async function createImportRecord(
   options: { actor: Actor; fileName: string; dryRun: boolean; now?: Date },
 ): Promise<CustomerImport> {
   requirePermission(options.actor, Permission.importCustomers);
+  const id = randomUUID();
+  // PENDING until runImport starts: already this process's, not an interrupted import.
+  claimImport(id);
   return insertCustomerImport(sql, {
-    id: randomUUID(),
+    id,
     fileName: options.fileName.slice(0, 255),
     dryRun: options.dryRun,
     createdById: options.actor.staffId,
@@ -135,6 +139,20 @@ export async function runImport(
   options: RunImportOptions,
 ): Promise<ImportCounts> {
   requirePermission(options.actor, Permission.importCustomers);
+  // Ours while it runs: the sweep of interrupted imports leaves it alone.
+  claimImport(options.importId);
+  try {
+    return await importRows(sql, prepared, options);
+  } finally {
+    releaseImport(options.importId);
+  }
+}
+
+async function importRows(
+  sql: Sql,
+  prepared: PreparedImport,
+  options: RunImportOptions,
+): Promise<ImportCounts> {
   const now = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
   const context = {
@@ -446,6 +464,7 @@ export async function getImport(sql: Sql, actor: Actor, id: string) {
 
 /** Marks an import that stopped on an error, so whoever follows it sees why. */
 export async function failImport(sql: Sql, id: string, error: unknown, counts?: ImportCounts) {
+  releaseImport(id);
   await sql.query(
     `UPDATE "CustomerImport" SET "status" = 'FAILED', "error" = $2, "finishedAt" = $3,
        "processed" = COALESCE($4, "processed") WHERE "id" = $1`,

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { INTERRUPTED_IMPORT_ERROR } from "../../core/imports/interrupted-imports.ts";
 import { formatCardNumber, generateCardNumber } from "../../core/loyalty/card-number.ts";
 import { ADMIN_TOKEN, apiCaller } from "../support/api.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
@@ -458,5 +459,42 @@ describe(`imports API on ${testDbKind}`, () => {
     await managerExport.body?.cancel();
     const noToken = await fetch(`${h.app.httpUrl}/api/imports`, { method: "POST" });
     expect(noToken.status).toBe(401);
+  });
+
+  it("at start, fails the imports a stopped process left RUNNING or PENDING over 10 minutes ago", async () => {
+    const left = async (status: "RUNNING" | "PENDING", minutesAgo: number) =>
+      (
+        await h.db.prisma.customerImport.create({
+          data: {
+            status,
+            fileName: "clients.xlsx",
+            rows: 1500,
+            processed: 1500,
+            createdAt: new Date(Date.now() - minutesAgo * 60_000),
+          },
+        })
+      ).id;
+    const [running, pending, recent] = [
+      await left("RUNNING", 11),
+      await left("PENDING", 60),
+      await left("RUNNING", 1),
+    ];
+    await h.restart();
+    const stateOf = async (id: string) => (await call("GET", `/api/imports/${id}`)).body;
+    await vi.waitFor(async () => {
+      expect(await stateOf(running)).toMatchObject({
+        status: "FAILED",
+        error: INTERRUPTED_IMPORT_ERROR,
+        processed: 1500,
+      });
+    });
+    expect((await stateOf(running)).finishedAt).not.toBeNull();
+    expect(await stateOf(pending)).toMatchObject({ status: "FAILED" });
+    // One that may still be moving in another process is watched by the minute job instead.
+    await h.app.scheduler.runNow("fail-interrupted-imports");
+    expect(await stateOf(recent)).toMatchObject({ status: "RUNNING", error: null });
+    // And an import this process runs goes to its end as usual.
+    const answer = await upload(`Phone\r\n${phone()}\r\n`);
+    expect(answer.body).toMatchObject({ status: "DONE", created: 1, error: null });
   });
 });

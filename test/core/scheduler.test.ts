@@ -47,6 +47,28 @@ describe(`scheduler on ${testDbKind}`, () => {
     expect(stopped).toBe(true);
   });
 
+  it("runs a job marked runAtStart once at start, in the background", async () => {
+    const ran: string[] = [];
+    const job = (name: string, runAtStart?: boolean) => ({
+      name,
+      schedule: "0 3 * * *",
+      ...(runAtStart === undefined ? {} : { runAtStart }),
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        ran.push(name);
+      },
+    });
+    const scheduler = createScheduler({
+      timeZone: "UTC",
+      logger: silentLogger(),
+      jobs: [job("at-start", true), job("on-schedule"), job("not-at-start", false)],
+    });
+    scheduler.start();
+    expect(ran).toEqual([]);
+    await scheduler.stop();
+    expect(ran).toEqual(["at-start"]);
+  });
+
   it("refuses a malformed schedule at start", () => {
     const scheduler = createScheduler({
       timeZone: "UTC",
