@@ -21,7 +21,10 @@ export function variantBucket(campaignId: string, customerId: string): number {
 }
 
 /** The variant of a bucket: shares laid end to end in the order given. */
-export function variantOfBucket(variants: CampaignVariant[], bucket: number): string | null {
+export function variantOfBucket(
+  variants: ReadonlyArray<Pick<CampaignVariant, "key" | "share">>,
+  bucket: number,
+): string | null {
   let upTo = 0;
   for (const variant of variants) {
     upTo += variant.share;

@@ -647,7 +647,7 @@ describe(`campaigns API on ${testDbKind}`, () => {
     ]) {
       const response = await open(path);
       expect(response.status, path).toBe(404);
-      expect((await response.json()).error.code).toBe("not_found");
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("not_found");
     }
     expect((await call("GET", `/api/campaigns/${id}`)).body.stats.clicks).toBe(1);
   });
