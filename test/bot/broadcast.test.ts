@@ -93,6 +93,27 @@ describe(`/broadcast on ${testDbKind}`, () => {
         "SENT",
       "the campaign to finish",
     );
+    // "Unsubscribe" under the message as the dispatcher sent it: counted for that delivery.
+    const first = customers[0] as (typeof customers)[number];
+    const sent = first.user.messages().find((m) => m.text?.startsWith("Привет, Вера!"));
+    const unsubscribe = inlineButtons(sent).find(
+      (b) => "callback_data" in b && b.callback_data?.startsWith("unsub:"),
+    );
+    expect(unsubscribe?.text).toBe("Отписаться");
+    await first.user.pressButton({
+      messageId: sent?.message_id as number,
+      text: unsubscribe?.text as string,
+    });
+    expect(lastText(first.user)).toMatch(/^Вы отписались от рекламных рассылок/);
+    expect(
+      await h.db.prisma.campaignClick.findMany({
+        where: { campaignId: campaign.id },
+        select: { button: true, customerId: true },
+      }),
+    ).toEqual([{ button: "unsubscribe", customerId: first.customerId }]);
+    await first.user.pressButton({ text: "🔔 Подписаться снова" });
+    expect(lastText(first.user)).toMatch(/^Вы снова подписаны/);
+
     await manager.pressButton({ data: `bc:st:${campaign.id}` });
     const status = manager.messages().find((m) => m.message_id === launched?.message_id);
     expect(status?.text).toContain("отправлена");
