@@ -23,6 +23,8 @@ import { EventType } from "../events.ts";
 import { formatCardNumber, generateCardNumber } from "../loyalty/card-number.ts";
 import { postLedgerEntry } from "../loyalty/ledger.ts";
 import type { Question } from "../questions/types.ts";
+import { emitWebhookEvents } from "../webhooks/emit.ts";
+import { WebhookEvent } from "../webhooks/events.ts";
 import { claimImport, releaseImport } from "./interrupted-imports.ts";
 import { type ColumnMapping, guessMapping, isHeaderRow } from "./mapping.ts";
 import { type ColumnPlan, type ImportRecord, parseRow, planColumns } from "./parse-row.ts";
@@ -399,6 +401,31 @@ async function applyBatch(tx: Sql, records: ImportRecord[], ctx: BatchContext): 
       note: "Opening balance from an imported card",
       at,
     }),
+  );
+  // customer.created for each, as for a walk-in (one statement for the batch; none when no
+  // endpoint listens). Opening balances are not sent as points.changed: they are the customer's
+  // points from before, not a change.
+  await emitWebhookEvents(
+    tx,
+    newCustomers
+      .filter((customer) => createdIds.has(customer.id))
+      .map((customer) => ({
+        event: WebhookEvent.customerCreated,
+        dedupeKey: `customer:${customer.id}`,
+        data: {
+          customerId: customer.id,
+          name: customer.name,
+          phone: customer.phone,
+          source: IMPORT_SOURCE,
+          language: null,
+          marketingConsent: customer.marketingConsent,
+          cardNumber: customer.cardNumber,
+          balance: customer.balance,
+          createdAt: at.toISOString(),
+          importId: ctx.importId,
+        },
+        now: at,
+      })),
   );
   for (const customer of newCustomers) {
     if (createdIds.has(customer.id)) counts.created++;

@@ -212,6 +212,47 @@ describe(`outgoing webhooks on ${testDbKind}`, () => {
     expect((await call("DELETE", `/api/webhooks/${id}`)).status).toBe(200);
   });
 
+  it("sends customer.created for each customer an import creates, once", async () => {
+    const created = await call("POST", "/api/webhooks", {
+      url: receiver.url("/imports"),
+      events: ["customer.created"],
+    });
+    expect(created.status).toBe(201);
+    const csv = "Имя;Телефон;Баланс\nВера;+79160000101;120\nПётр;+79160000102;\n";
+    const importOnce = async () => {
+      const form = new FormData();
+      form.append("file", new Blob([new TextEncoder().encode(csv)]), "clients.csv");
+      const response = await fetch(`${h.app.httpUrl}/api/imports`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${OWNER_TOKEN}` },
+        body: form,
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { id: string; created: number };
+    };
+    const first = await importOnce();
+    expect(first.created).toBe(2);
+    // The same file again creates nobody, so it announces nobody.
+    expect((await importOnce()).created).toBe(0);
+
+    await vi.waitFor(() => {
+      const bodies = receiver.received
+        .filter((r) => r.path === "/imports")
+        .map((r) => JSON.parse(r.body));
+      expect(bodies.map((b) => b.data.phone).sort()).toEqual(["+79160000101", "+79160000102"]);
+      expect(bodies.find((b) => b.data.phone === "+79160000101")?.data).toMatchObject({
+        name: "Вера",
+        source: "import",
+        balance: 120,
+        importId: first.id,
+      });
+      expect(bodies.every((b) => b.event === "customer.created")).toBe(true);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received.filter((r) => r.path === "/imports")).toHaveLength(2);
+    expect((await call("DELETE", `/api/webhooks/${created.body.endpoint.id}`)).status).toBe(200);
+  });
+
   it("costs a purchase no statement while no endpoint listens", async () => {
     const { endpoints } = (await call("GET", "/api/webhooks")).body;
     // Only the paused endpoint of the first test is left.
