@@ -17,6 +17,7 @@ import {
   type NewImportedCustomer,
   selectImportTargets,
   selectTakenCardNumbers,
+  selectTakenCodes,
 } from "../db/tables/import-batches.ts";
 import { AppError } from "../errors.ts";
 import { EventType } from "../events.ts";
@@ -308,6 +309,51 @@ function gapFill(target: ImportTarget, record: ImportRecord): ImportGapFill | nu
     : null;
 }
 
+const drawn = (into: Set<string>, value: string) => {
+  into.add(value);
+  return value;
+};
+
+/**
+ * Random referral codes and card numbers drawn for new customers can, rarely, be taken (by the
+ * base or by another row of the batch): the batch's INSERT would then skip that customer as if
+ * its phone were taken. Such codes are drawn again before the INSERT (one statement per round).
+ */
+async function redrawTakenCodes(
+  tx: Sql,
+  customers: NewImportedCustomer[],
+  generatedCards: Set<string>,
+): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const taken = await selectTakenCodes(tx, {
+      referralCodes: customers.map((c) => c.referralCode),
+      cardNumbers: customers
+        .filter((c) => generatedCards.has(c.cardNumber))
+        .map((c) => c.cardNumber),
+    });
+    const seenCodes = new Set<string>();
+    const seenCards = new Set<string>();
+    let redrawn = false;
+    for (const customer of customers) {
+      if (taken.referralCodes.has(customer.referralCode) || seenCodes.has(customer.referralCode)) {
+        customer.referralCode = generateReferralCode();
+        redrawn = true;
+      }
+      seenCodes.add(customer.referralCode);
+      // A number the file gives twice in one batch is kept by its first row only.
+      if (
+        seenCards.has(customer.cardNumber) ||
+        (generatedCards.has(customer.cardNumber) && taken.cardNumbers.has(customer.cardNumber))
+      ) {
+        customer.cardNumber = drawn(generatedCards, generateCardNumber());
+        redrawn = true;
+      }
+      seenCards.add(customer.cardNumber);
+    }
+    if (!redrawn) return;
+  }
+}
+
 async function applyBatch(tx: Sql, records: ImportRecord[], ctx: BatchContext): Promise<void> {
   const { counts } = ctx;
   const at = ctx.now();
@@ -346,6 +392,8 @@ async function applyBatch(tx: Sql, records: ImportRecord[], ctx: BatchContext): 
   }
 
   const newCustomers: Array<NewImportedCustomer & { row: number }> = [];
+  // Card numbers drawn here rather than carried over from the file: redrawn if taken.
+  const generatedCards = new Set<string>();
   for (const record of fresh) {
     let cardNumber = record.card;
     if (cardNumber && taken.has(cardNumber)) {
@@ -377,7 +425,7 @@ async function applyBatch(tx: Sql, records: ImportRecord[], ctx: BatchContext): 
       marketingConsent: record.marketingConsent === true,
       referralCode: generateReferralCode(),
       cardId: randomUUID(),
-      cardNumber: cardNumber ?? generateCardNumber(),
+      cardNumber: cardNumber ?? drawn(generatedCards, generateCardNumber()),
       balance: record.balance ?? 0,
     });
   }
@@ -388,6 +436,7 @@ async function applyBatch(tx: Sql, records: ImportRecord[], ctx: BatchContext): 
     return;
   }
 
+  await redrawTakenCodes(tx, newCustomers, generatedCards);
   await fillImportGaps(tx, fills, at);
   const createdIds = new Set(
     await insertImportedCustomers(tx, newCustomers, {

@@ -218,6 +218,17 @@ describe(`imports API on ${testDbKind}`, () => {
     ]);
     expect((await customerByPhone(a))?.card?.number).toBe(free);
     expect((await customerByPhone(b))?.card?.number).not.toBe(taken);
+
+    // The same free number on two rows of one file: the first row keeps it, the second gets
+    // a card of its own instead of failing the batch.
+    const twice = generateCardNumber();
+    const [c, d] = [phone(), phone()];
+    const again = await upload(`Phone,Card\r\n${c},${twice}\r\n${d},${twice}\r\n`);
+    expect(again.body).toMatchObject({ created: 2, rejected: [] });
+    expect((await customerByPhone(c))?.card?.number).toBe(twice);
+    const second = (await customerByPhone(d))?.card?.number;
+    expect(second).toMatch(/^\d{12}$/);
+    expect(second).not.toBe(twice);
   });
 
   it("a dry run validates and counts but writes no customer", async () => {

@@ -36,6 +36,23 @@ export async function selectTakenCardNumbers(sql: Sql, numbers: string[]): Promi
   return new Set(rows.map((row) => row.number));
 }
 
+/** Which of these referral codes and card numbers the base already holds. */
+export async function selectTakenCodes(
+  sql: Sql,
+  codes: { referralCodes: string[]; cardNumbers: string[] },
+): Promise<{ referralCodes: Set<string>; cardNumbers: Set<string> }> {
+  const rows = await sql.query<{ kind: string; value: string }>(
+    `SELECT 'referral' AS "kind", "referralCode" AS "value" FROM "Customer"
+     WHERE "referralCode" = ANY($1::text[])
+     UNION ALL
+     SELECT 'card', "number" FROM "LoyaltyCard" WHERE "number" = ANY($2::text[])`,
+    [codes.referralCodes, codes.cardNumbers],
+  );
+  const pick = (kind: string) =>
+    new Set(rows.filter((row) => row.kind === kind).map((row) => row.value));
+  return { referralCodes: pick("referral"), cardNumbers: pick("card") };
+}
+
 export type NewImportedCustomer = {
   id: string;
   phone: string;
