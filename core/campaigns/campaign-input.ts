@@ -21,6 +21,21 @@ const LocalText = (max: number) =>
 
 const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2048);
 
+/** What Telegram gives for a photo it has (the bot's /broadcast passes the one it was sent). */
+const TELEGRAM_FILE_ID = /^[A-Za-z0-9_-]{20,300}$/;
+
+/**
+ * A photo: an http(s) URL Telegram fetches (one that fails later pauses the campaign with the
+ * reason, see bot/dispatcher.ts), or a Telegram file_id, which sendPhoto takes in its place.
+ */
+const PhotoSchema = z
+  .string()
+  .max(2048)
+  .refine(
+    (value) => TELEGRAM_FILE_ID.test(value) || httpUrl.safeParse(value).success,
+    "must be an http(s) URL (or a Telegram file_id)",
+  );
+
 const ButtonSchema = z.union([
   z.strictObject({ text: LocalText(BUTTON_TEXT_MAX), url: httpUrl }),
   z.strictObject({ text: LocalText(BUTTON_TEXT_MAX), action: z.enum(CampaignActions) }),
@@ -57,7 +72,7 @@ export const CampaignInputSchema = z
     text: LocalText(TEXT_MAX),
     segment: AudienceSchema,
     buttons: z.array(ButtonSchema).max(BUTTONS_MAX).optional(),
-    photoUrl: httpUrl.nullish(),
+    photoUrl: PhotoSchema.nullish(),
     sendAt: z.iso
       .datetime({ offset: true })
       .nullish()

@@ -197,6 +197,10 @@ describe(`campaigns API on ${testDbKind}`, () => {
     expectIssue(await create({ photoUrl: "https://e.com/a.jpg", text: "x".repeat(1025) }), "text");
     expectIssue(await create({ photoUrl: "ftp://example.com/a.jpg" }), "photoUrl");
     expectIssue(await create({ photoUrl: "javascript:alert(1)" }), "photoUrl");
+    expectIssue(await create({ photoUrl: "photo.jpg" }), "photoUrl");
+    // A photo Telegram already has (what the bot's /broadcast passes) is taken as it is.
+    const fileId = await create({ photoUrl: "AgACAgIAAxkBAAIBZ2Vf-photo_file_id_1234567890" });
+    expect(fileId.status).toBe(201);
     expectIssue(await create({ sendAt: new Date(Date.now() - 3_600_000).toISOString() }), "sendAt");
     expectIssue(await create({ sendAt: "tomorrow" }), "sendAt");
     expectIssue(await create({ segment: { field: "shoe", op: "eq", value: 1 } }), "segment.field");
