@@ -1,10 +1,11 @@
 import { InlineKeyboard } from "grammy";
+import type { MessageEntity } from "grammy/types";
 import { type Actor, can, Permission } from "../../core/access/permissions.ts";
 import { countAudience } from "../../core/campaigns/audience.ts";
 import { CAPTION_MAX, type CampaignInput, TEXT_MAX } from "../../core/campaigns/campaign-input.ts";
 import { createCampaign } from "../../core/campaigns/create-campaign.ts";
 import { launchCampaign } from "../../core/campaigns/launch-campaign.ts";
-import { unknownPlaceholders } from "../../core/campaigns/message.ts";
+import { escapeHtml, unknownPlaceholders } from "../../core/campaigns/message.ts";
 import { previewMessage } from "../../core/campaigns/preview.ts";
 import { sendTestMessage } from "../../core/campaigns/test-send.ts";
 import type { CampaignDeps } from "../../core/campaigns/types.ts";
@@ -59,7 +60,8 @@ export function campaignDeps(
   };
 }
 
-type Draft = { text: string; photo: string | null };
+/** The words as typed: HTML when the staff member used Telegram's formatting (bold, links…). */
+type Draft = { text: string; html: boolean; photo: string | null };
 type Audience = { segment: CampaignInput["segment"]; label: string };
 /** What a core call left for the conversation: plain JSON, kept in its state. */
 type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; names: string[] };
@@ -119,6 +121,7 @@ export function createBroadcast(deps: BroadcastDeps) {
         text: draft.text,
         segment: audience.segment,
         ...(draft.photo ? { photoUrl: draft.photo } : {}),
+        ...(draft.html ? { parseMode: "HTML" as const } : {}),
       };
       const saved = await attempt(conversation, async () =>
         campaignId
@@ -158,6 +161,7 @@ export function createBroadcast(deps: BroadcastDeps) {
             text: words.text,
             segment: chosen.segment,
             ...(words.photo ? { photoUrl: words.photo } : {}),
+            ...(words.html ? { parseMode: "HTML" as const } : {}),
             sendAt,
           });
         }
@@ -303,7 +307,10 @@ async function askText(
     }
     // The largest size Telegram made of the photo; its file_id sends it again without upload.
     const fileId = photo ? (photo.at(-1)?.file_id ?? null) : null;
-    return { text, photo: fileId };
+    const html = entitiesToHtml(text, c.message?.entities ?? c.message?.caption_entities ?? []);
+    return html === null
+      ? { text, html: false, photo: fileId }
+      : { text: html, html: true, photo: fileId };
   }
 }
 
@@ -550,4 +557,58 @@ async function askConfirm(
     if (c.callbackQuery) await answerCallback(c);
     else await c.reply(c.t("press-button-hint"));
   }
+}
+
+/** Telegram's formatting entities as the HTML tags that make them again. */
+const entityTags: Partial<
+  Record<MessageEntity["type"], (entity: MessageEntity) => [string, string]>
+> = {
+  bold: () => ["<b>", "</b>"],
+  italic: () => ["<i>", "</i>"],
+  underline: () => ["<u>", "</u>"],
+  strikethrough: () => ["<s>", "</s>"],
+  spoiler: () => ["<tg-spoiler>", "</tg-spoiler>"],
+  code: () => ["<code>", "</code>"],
+  pre: () => ["<pre>", "</pre>"],
+  blockquote: () => ["<blockquote>", "</blockquote>"],
+  text_link: (entity) => [
+    `<a href="${escapeHtml("url" in entity ? entity.url : "").replace(/"/g, "&quot;")}">`,
+    "</a>",
+  ],
+};
+
+/**
+ * The text with the formatting the staff member gave it in Telegram (bold, italic, links…) as
+ * HTML, everything else escaped; null when it has none (it goes as plain text). Telegram's
+ * entities nest; offsets count UTF-16 units, as JS strings do.
+ */
+export function entitiesToHtml(text: string, entities: readonly MessageEntity[]): string | null {
+  const formatting = entities
+    .filter((entity) => entityTags[entity.type] && entity.length > 0)
+    .sort((a, b) => a.offset - b.offset || b.length - a.length);
+  if (formatting.length === 0) return null;
+  let html = "";
+  let at = 0;
+  const open: Array<{ end: number; close: string }> = [];
+  const closeUntil = (position: number) => {
+    while (open.length > 0 && (open.at(-1) as { end: number }).end <= position) {
+      const top = open.pop() as { end: number; close: string };
+      html += escapeHtml(text.slice(at, top.end)) + top.close;
+      at = top.end;
+    }
+  };
+  for (const entity of formatting) {
+    closeUntil(entity.offset);
+    html += escapeHtml(text.slice(at, entity.offset));
+    at = entity.offset;
+    const [start, close] = (entityTags[entity.type] as (e: MessageEntity) => [string, string])(
+      entity,
+    );
+    // An entity reaching past the one it starts in is cut at that one's end: tags must nest.
+    const parentEnd = open.at(-1)?.end ?? text.length;
+    html += start;
+    open.push({ end: Math.min(entity.offset + entity.length, parentEnd), close });
+  }
+  closeUntil(text.length);
+  return html + escapeHtml(text.slice(at));
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entitiesToHtml } from "../../bot/conversations/broadcast.ts";
 import type { SimulatedUser } from "../../emulator/index.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import { inlineButtons, lastText, onboardedUser } from "../support/chat.ts";
@@ -54,8 +55,15 @@ describe(`/broadcast on ${testDbKind}`, () => {
     expect(lastText(manager)).toBe("Получателей: 3. Что дальше?");
 
     const test = manager.waitForMessage((m) => m.text?.includes("Скидка 10%") === true);
+    const before = manager.messages().length;
     await manager.pressButton({ data: "bc:test" });
-    expect(lastText(manager)).toMatch(/^🧪 Тестовое сообщение отправлено/);
+    // The test goes through the outbox: it may arrive before or after the confirmation.
+    expect(
+      manager
+        .messages()
+        .slice(before)
+        .some((m) => m.text?.startsWith("🧪 Тестовое сообщение отправлено")),
+    ).toBe(true);
     expect((await test).text).toMatch(/^Привет, .+! Скидка 10%/);
     const campaign = await h.db.prisma.campaign.findFirstOrThrow({
       orderBy: { createdAt: "desc" },
@@ -183,6 +191,34 @@ describe(`/broadcast on ${testDbKind}`, () => {
     expect(campaign.status).toBe("DRAFT");
   });
 
+  it("keeps the formatting typed in Telegram: the campaign goes as HTML", async () => {
+    await manager.sendCommand("/broadcast");
+    const text = "Скидка 20% для <друзей>, {first_name}!";
+    await h.emulator.pushUpdate({
+      message: {
+        message_id: 900_001,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: manager.id, type: "private", first_name: "Марина" },
+        from: manager.user,
+        text,
+        entities: [{ type: "bold", offset: 0, length: 10 }],
+      },
+    });
+    await manager.pressButton({ data: "bc:a:all" });
+    const campaign = await h.db.prisma.campaign.findFirstOrThrow({
+      orderBy: { createdAt: "desc" },
+    });
+    expect(campaign.message).toMatchObject({
+      text: { ru: "<b>Скидка 20%</b> для &lt;друзей&gt;, {first_name}!" },
+      parseMode: "HTML",
+    });
+    // The preview as the customer gets it: bold where it was typed, the name filled in.
+    const preview = manager.messages().at(-2);
+    expect(preview?.text).toMatch(/^Скидка 20% для <друзей>, (Вера|Глеб|Дина)!$/);
+    expect(preview?.entities).toEqual([{ type: "bold", offset: 0, length: 10 }]);
+    await manager.pressButton({ data: "bc:cancel" });
+  });
+
   it("resumes after a restart in the middle", async () => {
     await manager.sendCommand("/broadcast");
     await manager.sendText("После перезапуска");
@@ -218,5 +254,28 @@ describe(`/broadcast on ${testDbKind}`, () => {
     const customer = customers[0]?.user as SimulatedUser;
     await customer.sendCommand("/broadcast");
     expect(lastText(customer)).not.toMatch(/Рассылк/);
+  });
+});
+
+describe("Telegram's formatting as HTML", () => {
+  it("nests tags, escapes the rest and leaves plain text alone", () => {
+    expect(entitiesToHtml("plain <text>", [])).toBeNull();
+    expect(entitiesToHtml("a b & c", [{ type: "mention", offset: 0, length: 1 }])).toBeNull();
+    expect(
+      entitiesToHtml("bold italic link", [
+        { type: "bold", offset: 0, length: 11 },
+        { type: "italic", offset: 5, length: 6 },
+        { type: "text_link", offset: 12, length: 4, url: 'https://example.com/?a=1&b="2"' },
+      ]),
+    ).toBe(
+      '<b>bold <i>italic</i></b> <a href="https://example.com/?a=1&amp;b=&quot;2&quot;">link</a>',
+    );
+    // Overlapping entities are cut so that the tags still nest.
+    expect(
+      entitiesToHtml("abcdef", [
+        { type: "bold", offset: 0, length: 4 },
+        { type: "italic", offset: 2, length: 4 },
+      ]),
+    ).toBe("<b>ab<i>cd</i></b>ef");
   });
 });

@@ -94,6 +94,25 @@ async function statementsOf(action: () => Promise<unknown>): Promise<string[]> {
   return h.statements.slice(before).map((sql) => sql.replace(/\s+/g, " ").trim().slice(0, 60));
 }
 
+/**
+ * The fewest statements of up to three equal presses (each made fresh by `press`): the
+ * scheduler's minute jobs run on their own clock and may land in one press's window. A press
+ * that itself takes one statement more than `budget` fails all three.
+ */
+async function fewestStatements<T extends Record<string, string[]>>(
+  budget: Record<keyof T, number>,
+  press: () => Promise<T>,
+): Promise<T> {
+  let best: T | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await press();
+    const total = (r: T) => Object.values(r).reduce((n, list) => n + list.length, 0);
+    if (!best || total(result) < total(best)) best = result;
+    if (Object.entries(result).every(([key, list]) => list.length <= budget[key as keyof T])) break;
+  }
+  return best as T;
+}
+
 const consentOf = async (customerId: string) =>
   (await h.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })).marketingConsent;
 
@@ -106,18 +125,21 @@ const consentEvents = (customerId: string) =>
 describe(`campaign buttons on ${testDbKind}`, () => {
   it("counts a press once on a double tap, thanks in two statements", async () => {
     const { user, customerId } = await customer();
-    const { delivery, campaign } = await deliver(user, customerId);
-    const first = await statementsOf(() =>
-      user.pressButton({ data: cb.campaignButton(delivery.id, 0) }),
-    );
-    const second = await statementsOf(() =>
-      user.pressButton({ data: cb.campaignButton(delivery.id, 0) }),
-    );
+    let sent: Awaited<ReturnType<typeof deliver>> | undefined;
+    const counted = await fewestStatements({ first: 2, second: 2 }, async () => {
+      const fresh = await deliver(user, customerId);
+      sent = fresh;
+      const data = cb.campaignButton(fresh.delivery.id, 0);
+      const first = await statementsOf(() => user.pressButton({ data }));
+      const second = await statementsOf(() => user.pressButton({ data }));
+      return { first, second };
+    });
     // read (customer, card, state), then the click with its button in one statement
     expect(
-      { first: first.length, second: second.length },
-      JSON.stringify({ first, second }),
+      { first: counted.first.length, second: counted.second.length },
+      JSON.stringify(counted),
     ).toEqual({ first: 2, second: 2 });
+    const { delivery, campaign } = sent as Awaited<ReturnType<typeof deliver>>;
     const clicks = await clicksOf(delivery.id);
     expect(clicks.map((c) => [c.button, c.campaignId, c.customerId])).toEqual([
       ["0", campaign.id, customerId],
@@ -224,10 +246,21 @@ describe(`campaign buttons on ${testDbKind}`, () => {
 
   it("'Unsubscribe' under the message: consent off, the press counted, three statements", async () => {
     const { user, customerId } = await customer("en");
-    const { delivery } = await deliver(user, customerId);
-    const statements = await statementsOf(() =>
-      user.pressButton({ data: cb.unsubscribe(delivery.id) }),
-    );
+    let sent: Awaited<ReturnType<typeof deliver>> | undefined;
+    const { statements } = await fewestStatements({ statements: 3 }, async () => {
+      await h.db.prisma.customer.update({
+        where: { id: customerId },
+        data: { marketingConsent: true },
+      });
+      const fresh = await deliver(user, customerId);
+      sent = fresh;
+      return {
+        statements: await statementsOf(() =>
+          user.pressButton({ data: cb.unsubscribe(fresh.delivery.id) }),
+        ),
+      };
+    });
+    const { delivery } = sent as Awaited<ReturnType<typeof deliver>>;
     // read; the consent with its event (one statement); the press
     expect(statements, JSON.stringify(statements)).toHaveLength(3);
     expect(await consentOf(customerId)).toBe(false);
