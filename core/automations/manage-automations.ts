@@ -45,7 +45,7 @@ export type AutomationChange = {
   buttons?: z.output<typeof ButtonsSchema> | undefined;
   settings?: Record<string, unknown> | undefined;
   /** A drip's messages. */
-  steps?: Array<z.output<typeof StepSchema>> | undefined;
+  steps?: Array<z.input<typeof StepSchema>> | undefined;
 };
 
 export type NewAutomationInput = AutomationChange & {
@@ -59,6 +59,8 @@ export type AutomationView = Automation & { stats: AutomationStats };
 const invalid = (message: string, issues: FieldIssue[]) =>
   new AppError("invalid_input", message, { issues });
 const notFound = (key: string) => new AppError("not_found", `No automation "${key}"`, { key });
+
+const keysOf = async (deps: AutomationDeps) => (await deps.questions.all()).map((q) => q.key);
 
 async function withStats(sql: Sql, automation: Automation): Promise<AutomationView> {
   return { ...automation, stats: await automationStats(sql, automation) };
@@ -82,11 +84,11 @@ export async function getAutomation(deps: AutomationDeps, key: string): Promise<
  * settings (merged over the current ones) against the kind's schema, words where the kind has
  * them (a drip's are in its steps), and every placeholder known.
  */
-async function resolve(
-  deps: AutomationDeps,
+function resolve(
   current: Pick<Automation, "kind" | "name" | "enabled" | "settings" | "message">,
   change: AutomationChange,
   creating: boolean,
+  bankKeys: readonly string[],
 ) {
   const issues: FieldIssue[] = [];
   const kind = current.kind;
@@ -123,7 +125,7 @@ async function resolve(
       ? change.steps.map((step) => ({
           delayHours: step.delayHours,
           text: ownerTextOf(step.text),
-          buttons: buttonsOf(step.buttons),
+          buttons: buttonsOf(step.buttons ?? []),
         }))
       : (current.message.steps ?? []);
     steps.forEach((step, i) => {
@@ -149,7 +151,7 @@ async function resolve(
     message = { text, buttons };
   }
 
-  const known = [...KindPlaceholders[kind], ...(await deps.questions.all()).map((q) => q.key)];
+  const known = [...KindPlaceholders[kind], ...bankKeys];
   const unknown = new Set<string>();
   for (const { field, text } of texts) {
     for (const name of unknownPlaceholders(text, known)) {
@@ -179,10 +181,12 @@ export async function updateAutomation(
 ): Promise<AutomationView> {
   requirePermission(deps.actor, Permission.manageSettings);
   const now = deps.now?.() ?? new Date();
+  // Read before the transaction: on PGlite a read outside it would wait for it to end.
+  const bankKeys = await keysOf(deps);
   const updated = await deps.sql.transaction(async (tx) => {
     const row = await selectAutomation(tx, key);
     if (!row) throw notFound(key);
-    const next = await resolve(deps, automationOf(row), change, false);
+    const next = resolve(automationOf(row), change, false, bankKeys);
     const saved = await updateAutomationRow(tx, key, next, now);
     if (!saved) throw notFound(key);
     await recordAudit(tx, {
@@ -209,8 +213,7 @@ export async function createAutomation(
   const now = deps.now?.() ?? new Date();
   const { key, kind, ...change } = input;
   if (isBuiltin(key)) throw new AppError("conflict", `"${key}" is a built-in automation`, { key });
-  const next = await resolve(
-    deps,
+  const next = resolve(
     {
       kind,
       name: input.name,
@@ -220,6 +223,7 @@ export async function createAutomation(
     },
     change,
     true,
+    await keysOf(deps),
   );
   await deps.sql.transaction(async (tx) => {
     const [inserted] = await insertAutomations(tx, [{ key, kind, ...next }], now);

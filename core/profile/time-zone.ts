@@ -85,21 +85,21 @@ const CITY_ZONES: ReadonlyArray<[zone: string, cities: readonly string[]]> = [
   ["Asia/Kamchatka", ["петропавловск-камчатский", "petropavlovsk-kamchatsky"]],
 ];
 
-const byCity = new Map<string, string>(
-  CITY_ZONES.flatMap(([zone, cities]) => cities.map((city) => [city, zone] as [string, string])),
-);
-
-/** How a typed city is compared: case, "г.", ё, dashes and spaces do not matter. */
+/** How a typed city is compared: case, "г.", ё, dashes, dots and spaces do not matter. */
 function normalise(city: string): string {
   return city
     .toLowerCase()
+    .trim()
     .replace(/ё/g, "е")
     .replace(/^(г\.|г |город )/, "")
-    .replace(/[‐‑–—]/g, "-")
-    .replace(/\s*-\s*/g, "-")
-    .replace(/\s+/g, " ")
-    .trim();
+    .replace(/[\s.\-‐‑–—]+/g, "");
 }
+
+const byCity = new Map<string, string>(
+  CITY_ZONES.flatMap(([zone, cities]) =>
+    cities.map((city) => [normalise(city), zone] as [string, string]),
+  ),
+);
 
 /** The zone of a city we know, else null (the business's zone applies). */
 export function timeZoneOfCity(city: string): string | null {
