@@ -1,5 +1,5 @@
-import { type Api, GrammyError, InlineKeyboard } from "grammy";
-import type { Message } from "grammy/types";
+import { type Api, GrammyError } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Message } from "grammy/types";
 import type { Config } from "../config.ts";
 import {
   type CampaignButton,
@@ -94,6 +94,7 @@ const CHECK_MS = 250;
 const MAX_IN_FLIGHT = 16;
 /** Rows per batch without a pace: what a crash can re-send at most, per process. */
 const UNPACED_BATCH = 128;
+const UNPACED_LANES = 2;
 
 const defaultSettings = LoyaltySettingsSchema.parse({});
 
@@ -107,26 +108,31 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
   // About a second of sending per batch (at most 100 rows): big enough to amortise the claim,
   // small enough that a crash re-sends little. Unpaced, a fixed number.
   const batchSize = rate > 0 ? Math.max(1, Math.min(100, rate)) : UNPACED_BATCH;
+  // Unpaced, two batches overlap: one is claimed and recorded while the other is sent, so the
+  // database's round trips do not stop the sending. A crash then re-sends at most both.
+  const lanes = rate > 0 ? 1 : UNPACED_LANES;
   const inFlight =
-    rate > 0 ? Math.max(1, Math.min(MAX_IN_FLIGHT, Math.ceil(rate / 25))) : MAX_IN_FLIGHT;
+    rate > 0
+      ? Math.max(1, Math.min(MAX_IN_FLIGHT, Math.ceil(rate / 25)))
+      : Math.max(1, MAX_IN_FLIGHT / lanes);
   const paid = deps.config.outbox.paidBroadcast === true;
   const publicUrl = deps.config.publicUrl;
   let running = true;
   // Waits end early on stop; an idle wait also on kick (a pacing wait never does).
   const waiting = new Set<() => void>();
-  let idleWait: (() => void) | undefined;
+  const idleWaits = new Set<() => void>();
 
   const sleep = (ms: number, idle = false) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         waiting.delete(done);
-        if (idleWait === done) idleWait = undefined;
+        idleWaits.delete(done);
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, ms));
       waiting.add(done);
-      if (idle) idleWait = done;
+      if (idle) idleWaits.add(done);
     });
 
   async function round(): Promise<number> {
@@ -166,6 +172,8 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
     readonly unreachable = new Set<bigint>();
     pausedUntil: Date | undefined;
     done = false;
+    /** Ends the watcher's wait early: the batch is done. */
+    wake: () => void = () => {};
 
     constructor(
       readonly rows: ClaimedMessage[],
@@ -272,6 +280,7 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
         await Promise.all(Array.from({ length: inFlight }, () => worker(false)));
       } finally {
         this.done = true;
+        this.wake();
         await checks;
       }
     }
@@ -286,7 +295,13 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
         ),
       ];
       while (!this.done) {
-        await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CHECK_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
         if (this.done) return;
         try {
           const open = this.rows.filter((r) => !this.outcomes.has(r.id)).map((r) => r.id);
@@ -570,7 +585,7 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  const loop = (async () => {
+  const lane = async () => {
     while (running) {
       try {
         const handled = await round();
@@ -580,10 +595,13 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
         if (running) await sleep(pollMs * 5);
       }
     }
-  })();
+  };
+  const loop = Promise.all(Array.from({ length: lanes }, lane));
 
   return {
-    kick: () => idleWait?.(),
+    kick: () => {
+      for (const done of [...idleWaits]) done();
+    },
     async stop() {
       running = false;
       for (const done of [...waiting]) done();
@@ -620,20 +638,19 @@ function keyboard(
   marketing: boolean,
   t: (key: string) => string,
   publicUrl: string | undefined,
-): InlineKeyboard | undefined {
-  const list = buttons ?? [];
-  if (list.length === 0 && !marketing) return undefined;
-  const markup = new InlineKeyboard();
-  list.forEach((button, index) => {
-    const label = textFor(button.text, locale);
-    if ("url" in button) {
-      markup.url(
-        label,
-        publicUrl ? `${publicUrl.replace(/\/+$/, "")}/r/${deliveryId}/${index}` : button.url,
-      );
-    } else markup.text(label, cb.campaignButton(deliveryId, index));
-    markup.row();
+): InlineKeyboardMarkup | undefined {
+  const rows: InlineKeyboardButton[][] = (buttons ?? []).map((button, index) => {
+    const text = textFor(button.text, locale);
+    if (!("url" in button)) return [{ text, callback_data: cb.campaignButton(deliveryId, index) }];
+    const url = publicUrl
+      ? `${publicUrl.replace(/\/+$/, "")}/r/${deliveryId}/${index}`
+      : button.url;
+    return [{ text, url }];
   });
-  if (marketing) markup.text(t("campaign-unsubscribe-button"), cb.unsubscribe(deliveryId));
-  return markup;
+  if (marketing) {
+    rows.push([
+      { text: t("campaign-unsubscribe-button"), callback_data: cb.unsubscribe(deliveryId) },
+    ]);
+  }
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }

@@ -118,6 +118,25 @@ export async function claimDueMessages(
     frequencyCapSince: Date | null;
   },
 ): Promise<ClaimedMessage[]> {
+  return sql.transaction(async (tx) => {
+    // A campaign's pending rows are found through the (campaignId, status) index. Left to
+    // itself the planner reads the table from the start instead (its statistics say most rows
+    // of a campaign are pending), walking past every row sent before, of this and older
+    // campaigns, on every claim: 160 ms a claim behind 20,000 sent rows instead of 5. With the
+    // sequential scan ruled out the plan's cost looks huge, so JIT is ruled out too (it would
+    // compile the statement each time, ~700 ms). A partial index on pending rows would make
+    // this unnecessary; it needs a migration.
+    await tx.query(
+      `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`,
+    );
+    return claimIn(tx, options);
+  });
+}
+
+async function claimIn(
+  sql: Sql,
+  options: Parameters<typeof claimDueMessages>[1],
+): Promise<ClaimedMessage[]> {
   return sql.query<ClaimedMessage>(
     `WITH pool AS (
        (SELECT "id", "customerId", "service" FROM "OutboxMessage"
@@ -131,9 +150,18 @@ export async function claimDueMessages(
           SELECT d."id", d."customerId", d."service" FROM "OutboxMessage" d
           WHERE d."campaignId" = k."id" AND d."status" = 'PENDING' AND d."notBefore" <= $1
             AND (d."service" OR NOT $4::boolean)
-            AND (k."status" = 'SENDING' OR d."kind" <> 'campaign')
           LIMIT $2 * 2
-        ) o)
+        ) o
+        WHERE k."status" = 'SENDING')
+       UNION ALL
+       (SELECT o."id", o."customerId", o."service" FROM "Campaign" k
+        CROSS JOIN LATERAL (
+          SELECT d."id", d."customerId", d."service" FROM "OutboxMessage" d
+          WHERE d."campaignId" = k."id" AND d."status" = 'PENDING' AND d."notBefore" <= $1
+            AND (d."service" OR NOT $4::boolean) AND d."kind" <> 'campaign'
+          LIMIT $2 * 2
+        ) o
+        WHERE k."status" <> 'SENDING')
        UNION ALL
        (SELECT "id", "customerId", "service" FROM "OutboxMessage"
         WHERE "status" = 'SENDING' AND "claimedUntil" < $1
