@@ -630,3 +630,7 @@ automation-winback-bonus =
         [11] November
        *[12] December
     } { $day }!
+
+## Campaigns: dispatcher
+
+campaign-unsubscribe-button = Unsubscribe

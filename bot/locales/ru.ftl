@@ -639,3 +639,7 @@ automation-winback-bonus =
         [11] ноября
        *[12] декабря
     }!
+
+## Campaigns: dispatcher
+
+campaign-unsubscribe-button = Отписаться
