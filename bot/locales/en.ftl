@@ -630,7 +630,3 @@ automation-winback-bonus =
         [11] November
        *[12] December
     } { $day }!
-
-## Campaigns: dispatcher
-
-campaign-unsubscribe-button = Unsubscribe

@@ -639,7 +639,3 @@ automation-winback-bonus =
         [11] ноября
        *[12] декабря
     }!
-
-## Campaigns: dispatcher
-
-campaign-unsubscribe-button = Отписаться
