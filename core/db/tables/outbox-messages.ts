@@ -93,9 +93,9 @@ const CHAT_SPACING_MS = 1000;
  *
  * - A campaign's deliveries only while the campaign is SENDING; its test sends, message changes
  *   and automations' rows whatever its state.
- * - At most one row per customer per batch; an offer or a campaign message also not to a
+ * - At most one row per customer per batch; a marketing message (a campaign's) also not to a
  *   customer sent to within the last second or with a message in flight (Telegram allows
- *   about one message a second per chat). Receipts are never held up by it.
+ *   about one message a second per chat). Receipts and reminders are never held up by it.
  * - Offers and reminders wait during quiet hours and while their customer has had `cap` of them
  *   in the last `capWindowMs` (two dispatchers claiming at the same instant for one customer
  *   could each send one: the cap is a courtesy, not a ledger).
@@ -139,40 +139,40 @@ async function claimIn(
 ): Promise<ClaimedMessage[]> {
   return sql.query<ClaimedMessage>(
     `WITH pool AS (
-       (SELECT "id", "customerId", "service" FROM "OutboxMessage"
+       (SELECT "id", "customerId", "service", "marketing" FROM "OutboxMessage"
         WHERE "campaignId" IS NULL AND "status" = 'PENDING' AND "notBefore" <= $1
           AND ("service" OR NOT $4::boolean)
         ORDER BY "service" DESC, "id"
         LIMIT $2 * 2)
        UNION ALL
-       (SELECT o."id", o."customerId", o."service" FROM "Campaign" k
+       (SELECT o."id", o."customerId", o."service", o."marketing" FROM "Campaign" k
         CROSS JOIN LATERAL (
-          SELECT d."id", d."customerId", d."service" FROM "OutboxMessage" d
+          SELECT d."id", d."customerId", d."service", d."marketing" FROM "OutboxMessage" d
           WHERE d."campaignId" = k."id" AND d."status" = 'PENDING' AND d."notBefore" <= $1
             AND (d."service" OR NOT $4::boolean)
           LIMIT $2 * 2
         ) o
         WHERE k."status" = 'SENDING')
        UNION ALL
-       (SELECT o."id", o."customerId", o."service" FROM "Campaign" k
+       (SELECT o."id", o."customerId", o."service", o."marketing" FROM "Campaign" k
         CROSS JOIN LATERAL (
-          SELECT d."id", d."customerId", d."service" FROM "OutboxMessage" d
+          SELECT d."id", d."customerId", d."service", d."marketing" FROM "OutboxMessage" d
           WHERE d."campaignId" = k."id" AND d."status" = 'PENDING' AND d."notBefore" <= $1
             AND (d."service" OR NOT $4::boolean) AND d."kind" <> 'campaign'
           LIMIT $2 * 2
         ) o
         WHERE k."status" <> 'SENDING')
        UNION ALL
-       (SELECT "id", "customerId", "service" FROM "OutboxMessage"
+       (SELECT "id", "customerId", "service", "marketing" FROM "OutboxMessage"
         WHERE "status" = 'SENDING' AND "claimedUntil" < $1
         LIMIT $2)
      ), one_each AS (
-       SELECT DISTINCT ON (p."customerId") p."id", p."customerId", p."service"
+       SELECT DISTINCT ON (p."customerId") p."id", p."customerId", p."service", p."marketing"
        FROM pool p
        ORDER BY p."customerId", p."service" DESC, p."id"
      ), allowed AS (
        SELECT c."id" FROM one_each c
-       WHERE (c."service" OR NOT EXISTS (
+       WHERE (NOT c."marketing" OR NOT EXISTS (
            SELECT 1 FROM "OutboxMessage" s
            WHERE s."customerId" = c."customerId" AND s."id" <> c."id"
              AND ((s."status" = 'SENT' AND s."sentAt" > $7::timestamp)
