@@ -408,7 +408,12 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
 
     values(row: ClaimedMessage, locale: Language): PlaceholderValues {
       const level = this.settings.tiers.levels.find((l) => l.key === row.tier);
-      return recipientValues({
+      // An automation's own occasion ({bonus}, {expiry_date}, {days_left}…) rides in its row.
+      const occasion =
+        row.kind === OutboxKind.automation
+          ? (row.payload as Partial<OwnerMessagePayload> | null)?.vars
+          : undefined;
+      const recipient = recipientValues({
         name: row.name,
         telegramFirstName: row.telegramFirstName,
         balance: row.balance,
@@ -416,6 +421,7 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
         tierName: level?.name ?? deps.translate(locale, `tier-${row.tier}`),
         fields: { ...(row.attributes ?? {}), city: row.city },
       });
+      return occasion ? { ...recipient, ...occasion } : recipient;
     }
 
     async sendPhoto(

@@ -205,6 +205,30 @@ describe(`campaign dispatch on ${testDbKind}`, () => {
     expect((await campaignRow(id))?.finishedAt).toBeInstanceOf(Date);
   });
 
+  it("fills an automation's own occasion values next to the recipient's", async () => {
+    const [vera] = await recipients(1, () => ({ name: "Вера Орлова", balance: 40 }));
+    await h.db.sql.query(
+      `INSERT INTO "OutboxMessage" ("kind", "customerId", "payload", "service", "dedupeKey", "marketing")
+       VALUES ('automation', $1, $2::jsonb, false, $3, true)`,
+      [
+        vera.customerId,
+        JSON.stringify({
+          automationKey: "winback",
+          owner: {
+            text: { ru: "{first_name}, дарим {bonus} баллов до {bonus_until|скорого}!" },
+            buttons: [],
+            photoUrl: null,
+            parseMode: null,
+          },
+          vars: { bonus: 150, bonus_until: "31.12.2026" },
+        }),
+        `automation:winback:${vera.customerId}:test`,
+      ],
+    );
+    await until(() => callsTo(vera.telegramId).length > 0, "the automation's message");
+    expect(lastMessage(vera.telegramId)?.text).toBe("Вера, дарим 150 баллов до 31.12.2026!");
+  });
+
   it("sends each recipient their variant's text", async () => {
     const people = await recipients(4);
     const id = await campaign(
