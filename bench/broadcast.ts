@@ -27,6 +27,7 @@ import { startDispatcher } from "../bot/dispatcher.ts";
 import { createBotApiFetch } from "../bot/http-client.ts";
 import { createI18n } from "../bot/i18n.ts";
 import { parseConfig } from "../config.ts";
+import { analyzeAfterLaunch } from "../core/campaigns/materialise.ts";
 import { openDatabase } from "../core/db/database.ts";
 import { silentLogger } from "../core/logger.ts";
 import { LoyaltySettingsSchema } from "../core/loyalty/settings.ts";
@@ -195,6 +196,8 @@ async function main() {
       await database.sql.query(`UPDATE "Campaign" SET "status" = 'SENDING' WHERE "id" = $1`, [
         campaignId,
       ]);
+      // As a launch does after writing its rows (core/campaigns/materialise.ts).
+      await analyzeAfterLaunch(database.sql, count);
       return campaignId;
     };
 

@@ -12,7 +12,7 @@ import {
   requireCampaign,
   SEND_AT_GRACE_MS,
 } from "./campaign-record.ts";
-import { materialiseRecipients } from "./materialise.ts";
+import { analyzeAfterLaunch, materialiseRecipients } from "./materialise.ts";
 import type { CampaignDeps, CampaignView } from "./types.ts";
 
 /**
@@ -62,6 +62,7 @@ export async function launchCampaign(deps: CampaignDeps, id: string): Promise<Ca
     });
     return launched;
   });
+  if (row.status === "SENDING") await analyzeAfterLaunch(deps.sql, row.recipients);
   return campaignView(row);
 }
 

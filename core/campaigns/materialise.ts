@@ -106,3 +106,16 @@ export async function materialiseRecipients(
   const { inserted, ...updated } = row;
   return { campaign: updated as Campaign, recipients: inserted };
 }
+
+/** A launch this large changes the outbox enough to mislead the planner until it is analysed. */
+const ANALYZE_FROM_ROWS = 1_000;
+
+/**
+ * After a large launch, statistics of "OutboxMessage" are brought up to date at once instead of
+ * whenever autovacuum gets to it: measured with 100,000 fresh rows, the dispatcher's claim took
+ * 600–780 ms on the stale statistics and 12–22 ms after ANALYZE (it runs after the launch's
+ * commit, so it sees the rows; it samples, about a second for 100,000).
+ */
+export async function analyzeAfterLaunch(sql: Sql, recipients: number): Promise<void> {
+  if (recipients >= ANALYZE_FROM_ROWS) await sql.query(`ANALYZE "OutboxMessage"`);
+}

@@ -7,7 +7,7 @@ import {
 } from "../db/tables/campaigns.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { LOCAL_TIME_LEAD_HOURS, materialiseRecipients } from "./materialise.ts";
+import { analyzeAfterLaunch, LOCAL_TIME_LEAD_HOURS, materialiseRecipients } from "./materialise.ts";
 
 /**
  * The every-minute job: SCHEDULED campaigns whose sendAt has come (a local-time one
@@ -25,6 +25,7 @@ export async function launchScheduledCampaigns(deps: {
   const launched: string[] = [];
   const empty: string[] = [];
   const failed: string[] = [];
+  let recipients = 0;
   for (const id of await selectDueCampaignIds(deps.sql, now, LOCAL_TIME_LEAD_HOURS)) {
     try {
       await deps.sql.transaction(async (tx) => {
@@ -33,6 +34,7 @@ export async function launchScheduledCampaigns(deps: {
         const result = await materialiseRecipients(tx, campaign, { now, timeZone: deps.timeZone });
         if (result.recipients > 0) {
           launched.push(id);
+          recipients += result.recipients;
           return;
         }
         // Nobody left at sendAt (everyone unsubscribed meanwhile): it ends, saying so.
@@ -57,6 +59,7 @@ export async function launchScheduledCampaigns(deps: {
       deps.logger?.error({ err: error, campaignId: id }, "scheduled campaign failed to launch");
     }
   }
+  await analyzeAfterLaunch(deps.sql, recipients);
   const finished = await finishSentCampaigns(deps.sql, now);
   return { launched, empty, failed, finished };
 }
