@@ -146,14 +146,19 @@ describe(`statements per update on ${testDbKind}`, () => {
         now: new Date(Date.UTC(2026, 0, 5 + day, 9)),
       });
       h.app.dispatcher.kick();
-      await vi.waitFor(() => expect(user.messages().length).toBeGreaterThan(sent));
+      // The dispatcher sends on its own loop: on a loaded machine that can take seconds.
+      await vi.waitFor(() => expect(user.messages().length).toBeGreaterThan(sent), {
+        timeout: 10_000,
+      });
       // The customers of the other tests are asked too: their sends must not count here.
-      await vi.waitFor(async () =>
-        expect(
-          await h.db.prisma.outboxMessage.count({
-            where: { status: { in: ["PENDING", "SENDING"] } },
-          }),
-        ).toBe(0),
+      await vi.waitFor(
+        async () =>
+          expect(
+            await h.db.prisma.outboxMessage.count({
+              where: { status: { in: ["PENDING", "SENDING"] } },
+            }),
+          ).toBe(0),
+        { timeout: 10_000 },
       );
     };
 
