@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBotStart } from "../../core/customers/register-bot-start.ts";
 import type { Database } from "../../core/db/database.ts";
@@ -138,17 +139,34 @@ describe(`plain SQL through the driver on ${testDbKind}`, () => {
   });
 
   it("prepares statements again when a table changes shape under a running process", async () => {
-    const { id } = await activeCustomer();
-    const select = `SELECT * FROM "Segment" WHERE "id" = $1::uuid`;
-    await db.sql.query(select, [id]);
-    await db.sql.query(select, [id]);
-    // As a newer version would during a rolling deploy.
-    await db.sql.query(`ALTER TABLE "Segment" ADD COLUMN "addedByTest" INTEGER`);
+    await db.sql.query(`CREATE TABLE "ShapeTest" ("id" INTEGER PRIMARY KEY, "size" TEXT)`);
     try {
+      await db.sql.query(`INSERT INTO "ShapeTest" VALUES (1, '42')`);
+      const select = `SELECT * FROM "ShapeTest" WHERE "id" = $1`;
+      // Prepared, then run from the prepared statement (PGlite: with its columns remembered).
+      expect(await db.sql.query(select, [1])).toEqual([{ id: 1, size: "42" }]);
+      expect(await db.sql.query(select, [1])).toEqual([{ id: 1, size: "42" }]);
+      // As a newer version would during a rolling deploy: a column more, a column's type changed.
+      await db.sql.query(`ALTER TABLE "ShapeTest" ADD COLUMN "addedByTest" INTEGER DEFAULT 7`);
+      await db.sql.query(
+        `ALTER TABLE "ShapeTest" ALTER COLUMN "size" TYPE INTEGER USING "size"::integer`,
+      );
       // Several times: with a pool, each connection that prepared it meets the stale plan once.
-      for (let i = 0; i < 6; i++) expect(await db.sql.query(select, [id])).toEqual([]);
+      for (let i = 0; i < 6; i++) {
+        expect(await db.sql.query(select, [1])).toEqual([{ id: 1, size: 42, addedByTest: 7 }]);
+      }
     } finally {
-      await db.sql.query(`ALTER TABLE "Segment" DROP COLUMN "addedByTest"`);
+      await db.sql.query(`DROP TABLE "ShapeTest"`);
     }
+  });
+
+  it("answers a statement that returns no rows, and one whose parameters fail, again and again", async () => {
+    const update = `UPDATE "Segment" SET "name" = "name" WHERE "id" = $1::uuid`;
+    for (let i = 0; i < 3; i++) expect(await db.sql.query(update, [randomUUID()])).toEqual([]);
+    const select = `SELECT "id" FROM "Segment" WHERE "id" = $1::uuid`;
+    for (let i = 0; i < 3; i++) {
+      await expect(db.sql.query(select, ["not-a-uuid"])).rejects.toMatchObject({ code: "22P02" });
+    }
+    expect(await db.sql.query(select, [randomUUID()])).toEqual([]);
   });
 });
