@@ -86,7 +86,15 @@ export type BotI18n = ReturnType<typeof createI18n<LocaleSource>>;
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const { token, apiRoot, botInfo, inFlight, fetch, i18n: sharedI18n, ...deps } = options;
   const bot = new Bot<BotContext>(token, {
-    client: { apiRoot, ...(fetch ? { fetch } : {}) },
+    client: {
+      apiRoot,
+      ...(fetch ? { fetch } : {}),
+      // Answering a button press rides in the webhook response instead of a request of its
+      // own: a wave of presses under a campaign costs one HTTP exchange each, not two. Only
+      // this method: its result (always `true`) is never needed, and a failure to stop the
+      // button's spinner is cosmetic (cosmetic.ts) — a webhook reply reports nothing back.
+      canUseWebhookReply: (method) => method === "answerCallbackQuery",
+    },
     ...(botInfo ? { botInfo } : {}),
   });
 
