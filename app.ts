@@ -3,7 +3,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { Api, type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { createApi, type UpdatesStatus } from "./api/index.ts";
-import { setBotCommands } from "./bot/commands.ts";
+import { setBotCommands, syncStaffCommands } from "./bot/commands.ts";
 import type { BotContext } from "./bot/context.ts";
 import { type Dispatcher, type DispatcherDeps, startDispatcher } from "./bot/dispatcher.ts";
 import { createBotApiFetch } from "./bot/http-client.ts";
@@ -298,9 +298,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     cleanup.push(() => webhooks.stop());
 
     // The command menu is a nicety: set it in the background, never hold up start-up for it.
-    void setBotCommands(bot.api).catch((err: unknown) =>
-      logger.warn({ err }, "could not set the bot's command menu"),
-    );
+    void setBotCommands(bot.api)
+      .then(() => syncStaffCommands(bot.api, database.sql))
+      .catch((err: unknown) => logger.warn({ err }, "could not set the bot's command menu"));
 
     let stopping: Promise<void> | undefined;
     return {

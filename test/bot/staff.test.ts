@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api } from "grammy";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { syncStaffCommands } from "../../bot/commands.ts";
 import type { StaffRole } from "../../core/db/client.ts";
 import { formatCardNumber } from "../../core/loyalty/card-number.ts";
 import { disableStaff } from "../../core/staff/disable-staff.ts";
 import { inviteStaff } from "../../core/staff/invite-staff.ts";
-import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import { type BotHarness, startBotHarness, TEST_BOT_TOKEN } from "../support/bot-harness.ts";
 import { customerOf, lastText, onboardedUser, texts } from "../support/chat.ts";
 import { testDbKind } from "../support/database.ts";
 import { cliOwner, staffUser as joinAsStaff } from "../support/staff.ts";
@@ -176,6 +178,29 @@ describe(`staff in the bot on ${testDbKind}`, () => {
     await user.sendCommand("/start", `card_${vera.card.number}`);
     expect(texts(user).join("\n")).not.toContain(formatCardNumber(vera.card.number));
     expect(lastText(user)).toContain("согласие на обработку персональных данных");
+  });
+
+  it("a staff chat's command menu lists /staff, and /broadcast for those who may send one", async () => {
+    const api = new Api(TEST_BOT_TOKEN, { apiRoot: h.emulator.apiRoot });
+    const menu = async (chatId: number, language?: "en") =>
+      (
+        await api.getMyCommands({
+          scope: { type: "chat", chat_id: chatId },
+          ...(language ? { language_code: language } : {}),
+        })
+      ).map((c) => c.command);
+    const { user: manager } = await staffUser("MANAGER", "Ирина");
+    const { user: cashier, staff: cashierStaff } = await staffUser("CASHIER", "Олег");
+    await vi.waitFor(async () => {
+      expect(await menu(manager.id)).toEqual(["staff", "broadcast", "start", "help", "stop"]);
+    });
+    expect(await menu(manager.id, "en")).toEqual(["staff", "broadcast", "start", "help", "stop"]);
+    expect(await menu(cashier.id)).toEqual(["staff", "start", "help", "stop"]);
+    // Disabled through the API (no chat of theirs involved): start-up's sync takes the menu back.
+    await disableStaff(h.db.sql, { actor: cliOwner, staffId: cashierStaff.id });
+    await syncStaffCommands(api, h.db.sql);
+    expect(await menu(cashier.id)).toEqual([]);
+    expect(await menu(manager.id)).toEqual(["staff", "broadcast", "start", "help", "stop"]);
   });
 
   it("a staff member who is also a customer keeps their card and switches between the menus", async () => {

@@ -1,7 +1,9 @@
 import { Composer } from "grammy";
 import { parseStartPayload } from "../../../core/customers/deep-link.ts";
 import { acceptStaffInvite } from "../../../core/staff/accept-invite.ts";
+import { setStaffCommands } from "../../commands.ts";
 import type { BotContext } from "../../context.ts";
+import { bestEffort } from "../../cosmetic.ts";
 import { staffMenuKeyboard } from "../../keyboards/main-menu.ts";
 
 /**
@@ -30,6 +32,10 @@ staffInviteFeature.chatType("private").command("start", async (ctx, next) => {
         role: ctx.t(`staff-role-${result.staff.role}`),
       }),
       { reply_markup: staffMenuKeyboard(ctx.t, result.staff.role) },
+    );
+    // Their command menu gains /staff (and /broadcast); the buttons above work without it.
+    await bestEffort(() =>
+      setStaffCommands(ctx.api, { telegramId: ctx.from.id, role: result.staff.role, active: true }),
     );
     return;
   }
