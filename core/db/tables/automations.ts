@@ -92,10 +92,16 @@ const COUNTS = `count(*)::int AS "fired",
   (count(*) FILTER (WHERE "status" IN ('FAILED', 'BLOCKED')))::int AS "failed",
   (count(*) FILTER (WHERE "status" IN ('PENDING', 'SENDING')))::int AS "pending"`;
 
+/**
+ * Rows whose key starts with $1 (LIKE-escaped), on the prefix index: automations' rows never
+ * carry a campaign (migration 20261208014500_outbox_key_prefix_index).
+ */
+const KEY_PREFIX = `"campaignId" IS NULL AND "dedupeKey" LIKE $1 || '%'`;
+
 /** What the outbox rows with keys starting `prefix` came to: one per occasion fired. */
 export async function countOutboxByPrefix(sql: Sql, prefix: string): Promise<OutboxCounts> {
   const [row] = await sql.query<OutboxCounts>(
-    `SELECT ${COUNTS} FROM "OutboxMessage" WHERE "dedupeKey" LIKE $1 || '%'`,
+    `SELECT ${COUNTS} FROM "OutboxMessage" WHERE ${KEY_PREFIX}`,
     [likeEscape(prefix)],
   );
   return row ?? { fired: 0, sent: 0, skipped: 0, failed: 0, pending: 0 };
@@ -108,7 +114,7 @@ export async function countOutboxBySteps(
 ): Promise<Array<OutboxCounts & { step: number }>> {
   return sql.query<OutboxCounts & { step: number }>(
     `SELECT substring("dedupeKey" from ':([0-9]+)$')::int AS "step", ${COUNTS}
-     FROM "OutboxMessage" WHERE "dedupeKey" LIKE $1 || '%'
+     FROM "OutboxMessage" WHERE ${KEY_PREFIX}
      GROUP BY 1 ORDER BY 1`,
     [likeEscape(prefix)],
   );
