@@ -31,7 +31,7 @@ const broadcast: Record<Language, Command> = {
 };
 
 /** What a staff member's own menu lists: their tools first, then the customer's commands. */
-export function staffCommands(role: StaffRole, language: Language): Command[] {
+function staffCommands(role: StaffRole, language: Language): Command[] {
   return [
     staffMode[language],
     ...(can(role, Permission.broadcast) ? [broadcast[language]] : []),
